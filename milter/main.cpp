@@ -1,0 +1,142 @@
+// ark-milter: the composition root. Parses the command line, loads and validates the
+// config, builds the object graph (DbPool -> MySqlMessageStore -> MessageFilter) and runs
+// libmilter's loop in the foreground, logging to stderr (and syslog when configured).
+//
+//   ark-milter [--config FILE]   run (default FILE: /etc/ark/milter.yaml)
+//   ark-milter --check-config    validate FILE and the secret, exit 0 or 78 with one line
+//   ark-milter --print-default-config
+//
+// The database is not needed to start: the pool connects on first use, and while the
+// database is down every message is tempfailed (451), recovering by itself.
+#include <libmilter/mfapi.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/base/clock.h"
+#include "core/base/exit_codes.h"
+#include "core/base/log.h"
+#include "core/config/config.h"
+#include "core/storage/db.h"
+#include "milter/message_filter.h"
+#include "milter/settings.h"
+#include "milter/smfi/callbacks.h"
+#include "milter/smfi/listener.h"
+#include "milter/store/mysql_message_store.h"
+
+namespace {
+
+using namespace ark;
+
+constexpr const char* kDefaultConfig = "/etc/ark/milter.yaml";
+constexpr const char* kUsage =
+    "usage: ark-milter [--config FILE] [--check-config | --print-default-config]\n";
+
+struct Options {
+  std::string config_path = kDefaultConfig;
+  bool check_config = false;
+  bool print_default = false;
+};
+
+bool parse_args(int argc, char** argv, Options* opts) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) {
+      opts->config_path = argv[++i];
+    } else if (arg == "--check-config") {
+      opts->check_config = true;
+    } else if (arg == "--print-default-config") {
+      opts->print_default = true;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+int config_error(const std::string& message) {
+  std::cerr << "ark-milter: " << message << "\n";
+  return base::kExitConfig;
+}
+
+int fail(const char* event, const base::Error& error) {
+  base::log_error(event, {{"error", error.message}});
+  return error.kind == base::ErrorKind::Invalid ? base::kExitConfig : base::kExitSoftware;
+}
+
+void log_database_state(storage::DbPool& pool) {
+  base::Status st = pool.ping();
+  if (st) {
+    base::log_info("database_ok");
+  } else {
+    base::log_warn("database_unavailable",
+                   {{"error", st.error().message},
+                    {"effect", "messages are tempfailed until the database is back"}});
+  }
+}
+
+// Never returns: see the note at the end.
+[[noreturn]] void run(const milter::MilterSettings& s, std::string secret) {
+  base::log_init("ark-milter", s.log_level, s.log_syslog);
+  // Process-lifetime objects, deliberately never destroyed: libmilter leaves session
+  // threads detached, so one may still be using them when smfi_main returns.
+  auto* pool = new storage::DbPool(s.database);
+  auto* store = new milter::MySqlMessageStore(*pool);
+  milter::FilterSettings fs{std::move(secret), s.binding_max_age_s, s.node, s.on_internal_error};
+  milter::smfi::install_filter(std::make_shared<const milter::MessageFilter>(
+      std::move(fs), *store, base::SystemClock::instance()));
+  log_database_state(*pool);
+
+  base::Status st = milter::smfi::configure_listener(s);
+  if (st) {
+    st = milter::smfi::register_filter();
+  }
+  if (st) {
+    st = milter::smfi::open_listener(s);
+  }
+  if (!st) {
+    std::quick_exit(fail("startup_failed", st.error()));
+  }
+  base::log_info("started", {{"socket", s.socket},
+                             {"node", s.node},
+                             {"on_internal_error", milter::to_string(s.on_internal_error)}});
+  int rc = smfi_main();
+  base::log_info("stopped", {{"result", rc == MI_SUCCESS ? "ok" : "error"}});
+  // quick_exit skips static destructors, which detached session threads could still race.
+  std::quick_exit(rc == MI_SUCCESS ? base::kExitOk : base::kExitSoftware);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opts;
+  if (!parse_args(argc, argv, &opts)) {
+    std::cerr << kUsage;
+    return base::kExitUsage;
+  }
+  config::Schema schema = milter::milter_schema();
+  if (opts.print_default) {
+    std::cout << config::render_sample(schema);
+    return base::kExitOk;
+  }
+  auto cfg = config::load_config(schema, opts.config_path);
+  if (!cfg) {
+    return config_error(cfg.error().message);
+  }
+  auto settings = milter::milter_settings(*cfg);
+  if (!settings) {
+    return config_error(opts.config_path + ": " + settings.error().message);
+  }
+  auto secret = milter::load_binding_secret(settings->binding_secret_file);
+  if (!secret) {
+    return config_error(opts.config_path + ": " + secret.error().message);
+  }
+  if (opts.check_config) {
+    std::cout << "ark-milter: " << opts.config_path << ": OK\n";
+    return base::kExitOk;
+  }
+  run(*settings, std::move(*secret));
+}

@@ -1,0 +1,54 @@
+// MessageFilter: the per-message pipeline, one method per SMTP stage the milter handles.
+// It composes the stages (bind the tenant at end of headers, record and stamp at end of
+// message) and holds what every connection shares: settings, the store, the clock.
+//
+// It knows nothing about libmilter: the adapter in milter/smfi/ feeds it strings and
+// applies the Decisions it returns, so unit tests drive it directly with a fake store and
+// a fake clock.
+//
+// Ownership: borrows the store and the clock, which must outlive it. Connections hold it
+// as shared_ptr<const MessageFilter> (the "config snapshot" layer of style.md §5).
+// Thread-safety: immutable after construction; all methods are const and take the
+// caller's MessageState, so any number of connections may use it at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/base/clock.h"
+#include "milter/decision.h"
+#include "milter/message_state.h"
+#include "milter/stages/bind_tenant.h"
+#include "milter/stages/record_queue_id.h"
+#include "milter/store/message_store.h"
+
+namespace ark::milter {
+
+struct FilterSettings {
+  std::string binding_secret;
+  int64_t binding_max_age_s = 600;
+  std::string node;
+  Verdict on_internal_error = Verdict::Tempfail;
+};
+
+class MessageFilter {
+ public:
+  MessageFilter(FilterSettings settings, MessageStore& store, const base::Clock& clock);
+
+  Verdict on_internal_error() const { return on_internal_error_; }
+  const base::Clock& clock() const { return clock_; }
+
+  // Each header as Postfix sends it (name without the colon).
+  void on_header(MessageState& state, std::string_view name, std::string_view value) const;
+  Decision end_of_headers(MessageState& state) const;
+  EomResult end_of_message(MessageState& state, std::string_view queue_id) const;
+
+ private:
+  Verdict on_internal_error_;
+  const base::Clock& clock_;
+  BindTenant bind_;
+  RecordQueueId record_;
+};
+
+}  // namespace ark::milter

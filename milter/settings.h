@@ -1,0 +1,65 @@
+// ark-milter's configuration: the schema (every key, default, unit, one line of doc) and
+// the typed, validated settings built from a loaded Config (style.md §6).
+//
+// Validation happens here, at load: each error names the offending key (Error::field), so
+// `ark-milter --check-config` can print one line and exit 78. The binding secret is read
+// by load_binding_secret, kept apart so it is never part of a printable struct.
+//
+// Thread-safety: plain values; build once at startup.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/base/log.h"
+#include "core/base/result.h"
+#include "core/config/config.h"
+#include "core/storage/db.h"
+#include "milter/decision.h"
+
+namespace ark::milter {
+
+// Where libmilter listens: "unix:/path" (also "local:/path"), "inet:PORT@HOST" or
+// "inet6:PORT@HOST". A host is required so that nothing listens on every address by
+// accident.
+struct SocketSpec {
+  enum class Kind { Unix, Inet, Inet6 };
+  Kind kind = Kind::Unix;
+  std::string path;  // Unix
+  std::string host;  // Inet, Inet6
+  int port = 0;      // Inet, Inet6
+};
+
+struct MilterSettings {
+  std::string socket;  // as libmilter's smfi_setconn wants it
+  SocketSpec socket_spec;
+  std::string socket_group;  // chgrp target for a unix socket; empty: leave it
+  mode_t socket_mode = 0660;
+  Verdict on_internal_error = Verdict::Tempfail;
+  int timeout_s = 30;
+  std::string node;  // never empty: the configured name or gethostname()
+  std::string binding_secret_file;
+  int64_t binding_max_age_s = 600;
+  storage::DbSettings database;
+  base::LogLevel log_level = base::LogLevel::Info;
+  bool log_syslog = false;
+};
+
+config::Schema milter_schema();
+
+// Builds the typed settings. Errors are Invalid with `field` set to the key.
+base::Result<MilterSettings> milter_settings(const config::Config& cfg);
+
+base::Result<SocketSpec> parse_socket_spec(std::string_view text);
+// Octal permission bits such as "0660" or "660"; at most 0777.
+base::Result<mode_t> parse_socket_mode(std::string_view text);
+
+// Reads the HMAC secret shared with admind (first line of the file). Errors: Invalid when
+// the file cannot be read or the secret is shorter than kMinSecretLength.
+inline constexpr size_t kMinSecretLength = 16;
+base::Result<std::string> load_binding_secret(const std::string& path);
+
+}  // namespace ark::milter
