@@ -28,6 +28,7 @@ svc_check_names() {
 svc_diagnostics() {
   local f
   for f in "$DEV_LOG"/*.log; do
+    case "$f" in */mariadb-install.log) continue ;; esac
     [ -e "$f" ] && ark_tail "$f" 30
   done
   ark_tail "$ARK_MAILLOG" 40
@@ -104,8 +105,10 @@ GRANT ALL PRIVILEGES ON \`$ARK_DB_NAME%\`.* TO '$ARK_DB_USER'@'127.0.0.1', '$ARK
 SQL
 }
 
+# Applies the repository's migrations (never an installed copy in /usr/share/ark/sql).
 svc_migrate() {
-  if ! "$ARK_ARKCTL" --config "$ARK_ADMIND_CONFIG" migrate >>"$DEV_LOG/arkctl.log" 2>&1; then
+  if ! "$ARK_ARKCTL" --config "$ARK_ADMIND_CONFIG" migrate --dir "$ARK_REPO/sql" \
+    >>"$DEV_LOG/arkctl.log" 2>&1; then
     ark_tail "$DEV_LOG/arkctl.log" 30
     ark_die "arkctl migrate failed"
   fi
