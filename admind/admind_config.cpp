@@ -1,0 +1,50 @@
+#include "admind/admind_config.h"
+
+#include "core/storage/db.h"
+
+namespace ark::admind {
+
+namespace {
+config::Schema build() {
+  using config::KeyType;
+  config::Schema s("ark-admind");
+  s.add({"roles", KeyType::List, "api,logs", "roles this process runs", {"api", "logs"}});
+  s.add({"api.host", KeyType::String, "127.0.0.1", "address the REST API listens on"});
+  s.add({"api.port", KeyType::Int, "8080", "REST API TCP port", {}, 1, 65535});
+  s.add({"api.threads", KeyType::Int, "16", "most concurrent requests", {}, 1, 1024});
+  s.add({"api.max_body_size", KeyType::Size, "20MB", "largest accepted request body", {}, 1024,
+         1LL << 30});
+  s.add({"api.message_id_domain", KeyType::String, "ark.localhost",
+         "domain part of the Message-ID headers of API-sent mail"});
+  s.add({"api.default_tenant", KeyType::String, "",
+         "tenant an organisation key sends for when the request names none; empty: required"});
+  s.add({"submit.host", KeyType::String, "127.0.0.1", "the local Postfix smtpd address"});
+  s.add({"submit.port", KeyType::Int, "25", "the local Postfix smtpd port", {}, 1, 65535});
+  s.add({"submit.timeout", KeyType::Duration, "30s", "SMTP timeout per command", {}, 1000,
+         600000});
+  s.add({"submit.helo", KeyType::String, "localhost", "EHLO name used towards Postfix"});
+  s.add({"binding.secret_file", KeyType::String, "/etc/ark/binding.secret",
+         "file holding the HMAC secret shared with ark-milter"});
+  s.add({"logs.maillog_file", KeyType::String, "/var/log/mail.log",
+         "the Postfix log file this node's follower reads"});
+  s.add({"logs.node", KeyType::String, "", "node name recorded with checkpoints; empty: hostname"});
+  s.add({"logs.poll_interval", KeyType::Duration, "200ms", "how often the log is polled", {}, 10,
+         60000});
+  s.add({"logs.batch_lines", KeyType::Int, "500", "most lines applied per transaction", {}, 1,
+         100000});
+  s.add({"logs.start_at", KeyType::Enum, "end",
+         "where to start when no checkpoint exists yet", {"beginning", "end"}});
+  storage::add_database_keys(s);
+  s.add({"log.level", KeyType::Enum, "info", "least severe level logged",
+         {"debug", "info", "warning", "error"}});
+  s.add({"log.syslog", KeyType::Bool, "false", "also log to syslog (facility mail)"});
+  return s;
+}
+}  // namespace
+
+const config::Schema& admind_schema() {
+  static const config::Schema schema = build();
+  return schema;
+}
+
+}  // namespace ark::admind

@@ -1,0 +1,70 @@
+// The HTTP front: Poco's HTTPServer feeding one dispatcher that reads the body (with the
+// size limit), authenticates the Bearer key, parses JSON, routes, runs the handler inside
+// a catch-all, and writes the spec's envelope (api.md §2.3, §2.5, §2.6).
+//
+// Ownership: ApiServer owns the Poco server; the Router and Authenticator are borrowed
+// and must outlive it.
+// Thread-safety: handlers run on Poco's worker threads; everything shared is immutable
+// or internally synchronised.
+#pragma once
+
+#include <Poco/Net/HTTPServer.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "admind/http/router.h"
+#include "core/base/result.h"
+
+namespace Poco::Net {
+class HTTPServerRequest;
+class HTTPServerResponse;
+}  // namespace Poco::Net
+
+namespace ark::admind::http {
+
+// Resolves a Bearer token to a Principal, or an ApiError (401 codes, or 503 when the
+// key store is unreachable).
+using Authenticator = std::function<std::variant<Principal, ApiError>(const std::string& token)>;
+// Health probe: ok, or why not.
+using HealthCheck = std::function<base::Status()>;
+
+struct ServerSettings {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 16;
+  int64_t max_body_bytes = 20 * 1024 * 1024;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(const Router& router, Authenticator auth, HealthCheck health, int64_t max_body)
+      : router_(router), auth_(std::move(auth)), health_(std::move(health)),
+        max_body_(max_body) {}
+  void handle(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) const;
+
+ private:
+  Outcome dispatch(Poco::Net::HTTPServerRequest& in, Request& req) const;
+  const Router& router_;
+  Authenticator auth_;
+  HealthCheck health_;
+  int64_t max_body_;
+};
+
+class ApiServer {
+ public:
+  ApiServer(const ServerSettings& settings, const Dispatcher& dispatcher);
+  ~ApiServer();
+  void start();
+  void stop();
+  int port() const;
+
+ private:
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+// Serialises a reply or error into the envelope; exposed for tests.
+std::string render_body(const Outcome& outcome, const std::string& request_id, int* status);
+
+}  // namespace ark::admind::http

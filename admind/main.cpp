@@ -1,0 +1,158 @@
+// ark-admind: the REST API (`api` role) and the Postfix log follower (`logs` role).
+// main() parses the command line and config; AdmindApp (a Poco ServerApplication)
+// builds the object graph, runs until SIGTERM/SIGINT, and shuts down in reverse order.
+#include <Poco/Util/ServerApplication.h>
+
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "admind/admind_config.h"
+#include "admind/api/services.h"
+#include "admind/http/server.h"
+#include "admind/logs/follower.h"
+#include "admind/store/email_store.h"
+#include "admind/store/key_store.h"
+#include "admind/store/tenant_store.h"
+#include "admind/submit/submitter.h"
+#include "core/base/exit_codes.h"
+#include "core/base/log.h"
+#include "core/storage/db.h"
+
+namespace ark::admind {
+namespace {
+
+using http::ApiError;
+
+http::Authenticator make_authenticator(store::KeyStore& keys) {
+  return [&keys](const std::string& token) -> std::variant<http::Principal, ApiError> {
+    if (token.rfind("ark_", 0) != 0) {
+      return ApiError{401, "invalid_api_key", "API keys start with ark_", "Authorization", {}};
+    }
+    auto row = keys.find_by_key(token);
+    if (!row) {
+      if (row.error().kind == base::ErrorKind::NotFound) {
+        return ApiError{401, "invalid_api_key", "unknown API key", "Authorization", {}};
+      }
+      return http::api_error_from(row.error());
+    }
+    if (row->revoked) {
+      return ApiError{401, "expired_api_key", "this API key has been revoked", "Authorization",
+                      {}};
+    }
+    return http::Principal{row->id, row->tenant_id};
+  };
+}
+
+class AdmindApp final : public Poco::Util::ServerApplication {
+ public:
+  explicit AdmindApp(const config::Config& cfg) : cfg_(cfg) {}
+
+ protected:
+  int main(const std::vector<std::string>&) override {
+    auto db_settings = storage::database_settings(cfg_);
+    auto secret = config::read_secret_file(cfg_.get_string("binding.secret_file"));
+    if (!db_settings || !secret || secret->empty()) {
+      std::cerr << "ark-admind: "
+                << (!db_settings ? db_settings.error().message
+                                 : "binding.secret_file: missing or empty secret")
+                << "\n";
+      return base::kExitConfig;
+    }
+    const base::Clock& clock = base::SystemClock::instance();
+    storage::DbPool db(*db_settings);
+    store::TenantStore tenants(db, clock);
+    store::EmailStore emails(db, clock);
+    store::KeyStore keys(db, clock);
+    submit::Submitter submitter({cfg_.get_string("submit.host"),
+                                 static_cast<int>(cfg_.get_int("submit.port")),
+                                 static_cast<int>(cfg_.get_duration_ms("submit.timeout") / 1000),
+                                 cfg_.get_string("submit.helo")});
+    api::Services services{clock, tenants, emails, submitter, *secret,
+                           cfg_.get_string("api.message_id_domain"),
+                           cfg_.get_string("api.default_tenant")};
+    http::Router router;
+    api::add_tenant_routes(router, services);
+    api::add_email_routes(router, services);
+    http::Dispatcher dispatcher(router, make_authenticator(keys), [&db] { return db.ping(); },
+                                cfg_.get_size("api.max_body_size"));
+    std::unique_ptr<http::ApiServer> server;
+    if (cfg_.has_item("roles", "api")) {
+      http::ServerSettings ss{cfg_.get_string("api.host"), static_cast<int>(cfg_.get_int("api.port")),
+                              static_cast<int>(cfg_.get_int("api.threads")),
+                              cfg_.get_size("api.max_body_size")};
+      server = std::make_unique<http::ApiServer>(ss, dispatcher);
+      server->start();
+      base::log_info("api_listening", {{"host", ss.host}, {"port", server->port()},
+                                       {"routes", static_cast<int>(router.size())}});
+    }
+    std::unique_ptr<logs::Follower> follower;
+    if (cfg_.has_item("roles", "logs")) {
+      follower = std::make_unique<logs::Follower>(logs::follower_settings(cfg_), db, clock);
+      follower->start();
+    }
+    waitForTerminationRequest();
+    base::log_info("shutting_down");
+    if (follower) {
+      follower->stop();
+    }
+    if (server) {
+      server->stop();
+    }
+    return base::kExitOk;
+  }
+
+ private:
+  const config::Config& cfg_;
+};
+
+int usage() {
+  std::cerr << "usage: ark-admind --config FILE [--check-config]\n"
+               "       ark-admind --print-default-config\n";
+  return base::kExitUsage;
+}
+
+}  // namespace
+}  // namespace ark::admind
+
+int main(int argc, char** argv) {
+  using namespace ark;
+  std::string path = "/etc/ark/admind.yaml";
+  bool check = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--config" && i + 1 < argc) {
+      path = argv[++i];
+    } else if (a.rfind("--config=", 0) == 0) {
+      path = a.substr(9);
+    } else if (a == "--check-config") {
+      check = true;
+    } else if (a == "--print-default-config") {
+      std::cout << config::render_sample(admind::admind_schema());
+      return base::kExitOk;
+    } else {
+      return admind::usage();
+    }
+  }
+  auto cfg = config::load_config(admind::admind_schema(), path);
+  if (!cfg) {
+    std::cerr << "ark-admind: " << cfg.error().message << "\n";
+    return base::kExitConfig;
+  }
+  if (check) {
+    std::cout << "ark-admind: " << path << " is valid\n";
+    return base::kExitOk;
+  }
+  base::LogLevel level = base::LogLevel::Info;
+  base::parse_log_level(cfg->get_string("log.level"), &level);
+  base::log_init("ark-admind", level, cfg->get_bool("log.syslog"));
+  try {
+    admind::AdmindApp app(*cfg);
+    char* args[] = {argv[0], nullptr};
+    return app.run(1, args);
+  } catch (const std::exception& e) {
+    std::cerr << "ark-admind: fatal: " << e.what() << "\n";
+    return base::kExitSoftware;
+  }
+}

@@ -1,0 +1,33 @@
+#include <gtest/gtest.h>
+
+#include "admind/ctl/postfix_config.h"
+
+namespace ark::admind::ctl {
+namespace {
+
+TEST(PostfixConfig, MilterAddressForms) {
+  EXPECT_EQ(postfix_milter_address("unix:/run/ark/milter.sock").value(),
+            "unix:/run/ark/milter.sock");
+  EXPECT_EQ(postfix_milter_address("inet:10030@127.0.0.1").value(), "inet:127.0.0.1:10030");
+  EXPECT_FALSE(postfix_milter_address("inet:10030").ok());
+  EXPECT_FALSE(postfix_milter_address("tcp:1").ok());
+}
+
+TEST(PostfixConfig, MainCfWiresTheMilterAndFailsClosed) {
+  auto text = render_main_cf({"unix:/x/m.sock"});
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("smtpd_milters = unix:/x/m.sock\n"), std::string::npos);
+  EXPECT_NE(text->find("milter_default_action = tempfail\n"), std::string::npos);
+  EXPECT_NE(text->find("enable_long_queue_ids = yes\n"), std::string::npos);
+  // Only "name = value" and comment lines, so the text can be appended to main.cf as is.
+  size_t start = 0;
+  while (start < text->size()) {
+    size_t end = text->find('\n', start);
+    std::string line = text->substr(start, end - start);
+    EXPECT_TRUE(line.empty() || line[0] == '#' || line.find(" = ") != std::string::npos) << line;
+    start = end + 1;
+  }
+}
+
+}  // namespace
+}  // namespace ark::admind::ctl
