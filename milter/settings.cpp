@@ -28,7 +28,7 @@ Result<int> parse_port(std::string_view text) {
   return port;
 }
 
-Result<SocketSpec> parse_inet(std::string_view rest, SocketSpec::Kind kind) {
+Result<SocketSpec> parse_inet(std::string_view rest) {
   size_t at = rest.find('@');
   if (at == std::string_view::npos || at + 1 == rest.size()) {
     return Error::invalid("expected PORT@HOST, e.g. inet:10030@127.0.0.1");
@@ -38,7 +38,7 @@ Result<SocketSpec> parse_inet(std::string_view rest, SocketSpec::Kind kind) {
     return port.error();
   }
   SocketSpec spec;
-  spec.kind = kind;
+  spec.kind = SocketSpec::Kind::Inet;
   spec.port = *port;
   spec.host = std::string(rest.substr(at + 1));
   return spec;
@@ -109,12 +109,9 @@ Result<SocketSpec> parse_socket_spec(std::string_view text) {
     return spec;
   }
   if (starts("inet:")) {
-    return parse_inet(text.substr(5), SocketSpec::Kind::Inet);
+    return parse_inet(text.substr(5));
   }
-  if (starts("inet6:")) {
-    return parse_inet(text.substr(6), SocketSpec::Kind::Inet6);
-  }
-  return Error::invalid("expected unix:/path, inet:PORT@HOST or inet6:PORT@HOST");
+  return Error::invalid("expected unix:/path or inet:PORT@HOST");
 }
 
 Result<mode_t> parse_socket_mode(std::string_view text) {

@@ -22,15 +22,15 @@
 
 namespace ark::milter {
 
-// Where libmilter listens: "unix:/path" (also "local:/path"), "inet:PORT@HOST" or
-// "inet6:PORT@HOST". A host is required so that nothing listens on every address by
-// accident.
+// Where libmilter listens: "unix:/path" (also "local:/path") or "inet:PORT@HOST" (an
+// IPv4 address or host name). A host is required so that nothing listens on every
+// address by accident. (inet6 is left out until arkctl can render it for Postfix.)
 struct SocketSpec {
-  enum class Kind { Unix, Inet, Inet6 };
+  enum class Kind { Unix, Inet };
   Kind kind = Kind::Unix;
   std::string path;  // Unix
-  std::string host;  // Inet, Inet6
-  int port = 0;      // Inet, Inet6
+  std::string host;  // Inet
+  int port = 0;      // Inet
 };
 
 struct MilterSettings {
