@@ -54,8 +54,7 @@ base::Result<std::string> public_bytes(EVP_PKEY* key, KeyType type) {
   if (type == KeyType::Ed25519) {
     std::string raw(32, '\0');
     size_t len = raw.size();
-    if (EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(raw.data()), &len) !=
-        1) {
+    if (EVP_PKEY_get_raw_public_key(key, reinterpret_cast<unsigned char*>(raw.data()), &len) != 1) {
       return base::Error::internal(openssl_error("dkim_keys: ed25519 public key"));
     }
     raw.resize(len);
@@ -73,7 +72,9 @@ base::Result<std::string> public_bytes(EVP_PKEY* key, KeyType type) {
 
 }  // namespace
 
-const char* key_type_name(KeyType type) { return type == KeyType::Ed25519 ? "ed25519" : "rsa"; }
+const char* key_type_name(KeyType type) {
+  return type == KeyType::Ed25519 ? "ed25519" : "rsa";
+}
 
 base::Result<KeyType> parse_key_type(std::string_view text) {
   if (text.size() == 3 && strncasecmp(text.data(), "rsa", 3) == 0) {
@@ -89,8 +90,7 @@ base::Result<std::string> generate_private_key_pem(KeyType type) {
   PkeyPtr key = generate(type);
   std::unique_ptr<BIO, Free> bio(BIO_new(BIO_s_mem()));
   if (!key || !bio ||
-      PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) !=
-          1) {
+      PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return base::Error::internal(openssl_error("dkim_keys: key generation"));
   }
   char* data = nullptr;

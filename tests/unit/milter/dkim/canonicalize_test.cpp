@@ -29,7 +29,8 @@ TEST(CanonicalizeHeader, GoldenTable) {
       {"wsp_before_colon_dropped", "Subject \t", " x", "subject:x\r\n"},
       {"empty_value", "Cc", "", "cc:\r\n"},
       {"only_whitespace_value", "Cc", " \t\r\n ", "cc:\r\n"},
-      {"eight_bit_untouched", "Subject", " caf\xc3\xa9  \xe2\x9c\x93", "subject:caf\xc3\xa9 \xe2\x9c\x93\r\n"},
+      {"eight_bit_untouched", "Subject", " caf\xc3\xa9  \xe2\x9c\x93",
+       "subject:caf\xc3\xa9 \xe2\x9c\x93\r\n"},
       {"rfc6376_3_4_5_a", "A", " X", "a:X\r\n"},
       {"rfc6376_3_4_5_b", "B ", " Y\t\r\n\tZ  ", "b:Y Z\r\n"},
   };

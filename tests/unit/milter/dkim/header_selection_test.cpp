@@ -5,16 +5,18 @@
 namespace ark::milter::dkim {
 namespace {
 
-std::vector<std::string> names_of(const HeaderSelection& s) { return s.h_names; }
+std::vector<std::string> names_of(const HeaderSelection& s) {
+  return s.h_names;
+}
 
 TEST(HeaderSelection, DefaultSetInOrderWithFromOversigned) {
-  std::vector<Header> hs = {{"Received", " x"},        {"Subject", " s"}, {"From", " a@x.test"},
-                            {"To", " b@y.test"},       {"X-Other", " o"}, {"Date", " d"},
+  std::vector<Header> hs = {{"Received", " x"},      {"Subject", " s"}, {"From", " a@x.test"},
+                            {"To", " b@y.test"},     {"X-Other", " o"}, {"Date", " d"},
                             {"Message-ID", " <m@x>"}};
   auto sel = select_headers(hs, default_signed_headers(), default_oversigned_headers());
   ASSERT_TRUE(sel.ok());
-  EXPECT_EQ(names_of(*sel), (std::vector<std::string>{"from", "from", "to", "subject", "date",
-                                                      "message-id"}));
+  EXPECT_EQ(names_of(*sel),
+            (std::vector<std::string>{"from", "from", "to", "subject", "date", "message-id"}));
   ASSERT_EQ(sel->picked.size(), 6u);
   EXPECT_EQ(sel->picked[0], &hs[2]);
   EXPECT_EQ(sel->picked[1], nullptr);  // the oversigned, absent From
@@ -22,8 +24,8 @@ TEST(HeaderSelection, DefaultSetInOrderWithFromOversigned) {
 }
 
 TEST(HeaderSelection, RepeatedHeaderLastInstanceFirst) {
-  std::vector<Header> hs = {{"From", " a@x.test"}, {"Cc", " first"}, {"cC", " second"},
-                            {"CC", " third"}};
+  std::vector<Header> hs = {
+      {"From", " a@x.test"}, {"Cc", " first"}, {"cC", " second"}, {"CC", " third"}};
   auto sel = select_headers(hs, {"from", "cc"}, {});
   ASSERT_TRUE(sel.ok());
   EXPECT_EQ(names_of(*sel), (std::vector<std::string>{"from", "cc", "cc", "cc"}));

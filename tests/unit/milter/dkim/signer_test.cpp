@@ -90,8 +90,9 @@ TEST(Rfc8463, Ed25519SignatureMatchesPublishedValue) {
   auto hs = rfc8463_headers();
   auto sig = key->sign_digest(signed_data_hash(rfc8463_selection(hs), kRfc8463Ed25519Unsigned));
   ASSERT_TRUE(sig.ok());
-  EXPECT_EQ(crypto::base64_encode(*sig),
-            "/gCrinpcQOoIfuHNQIbq4pgh9kyIK3AQUdt9OdqQehSwhEIug4D11BusFa3bT3FY5OsU7ZbnKELq+eXdp1Q1Dw==");
+  EXPECT_EQ(
+      crypto::base64_encode(*sig),
+      "/gCrinpcQOoIfuHNQIbq4pgh9kyIK3AQUdt9OdqQehSwhEIug4D11BusFa3bT3FY5OsU7ZbnKELq+eXdp1Q1Dw==");
 }
 
 TEST(Rfc8463, RsaSignatureMatchesPublishedValue) {
@@ -230,26 +231,16 @@ TEST(SigningKey, RejectsGarbageAndWeakKeys) {
   EXPECT_EQ(SigningKey::from_pem("not a key").error().kind, base::ErrorKind::Invalid);
   // A 512-bit RSA key: parses, but verifiers reject it, so we refuse to sign with it.
   constexpr const char* k512 =
-      "-----BEGIN PRIVATE KEY-----
-"
-      "MIIBVgIBADANBgkqhkiG9w0BAQEFAASCAUAwggE8AgEAAkEAndm0nkl+cTF1wLCM
-"
-      "T+Dy9eSNRe2k7R2nzR3DP9O/pjmWng/E2trTP6lKViWlocGsFO0WGuZbxUOehAU0
-"
-      "iiX+9QIDAQABAkEAnOMRarVfL7/Z6k9O1eGdeZnUc+kzn9x2uB5ZvimGdP1+At+K
-"
-      "QZOqpBkdZO6E248/xsoJNiVv4XAoaf6GCupQYQIhANB0/nYVlhw5mLBJMVERhiHX
-"
-      "uuvLmWUpEQDoWPJb9tgNAiEAwdn8gDY10phFuVqylk6fLDCSrbv0qfXbUbI0cGTF
-"
-      "4IkCID2AxzL/23IobCxW6/4HNZP2mmfHglKecy3ZX6TiDUphAiEAk9CZplYv4l60
-"
-      "Q+sx5EUdQH/lSM7aeEL9sqT1MYLWFCkCIQCmIcCj/BKazdbfWVrVOlkYVVXgR2lQ
-"
-      "pVGPn5YpdOazVg==
-"
-      "-----END PRIVATE KEY-----
-";
+      "-----BEGIN PRIVATE KEY-----\n"
+      "MIIBVgIBADANBgkqhkiG9w0BAQEFAASCAUAwggE8AgEAAkEAndm0nkl+cTF1wLCM\n"
+      "T+Dy9eSNRe2k7R2nzR3DP9O/pjmWng/E2trTP6lKViWlocGsFO0WGuZbxUOehAU0\n"
+      "iiX+9QIDAQABAkEAnOMRarVfL7/Z6k9O1eGdeZnUc+kzn9x2uB5ZvimGdP1+At+K\n"
+      "QZOqpBkdZO6E248/xsoJNiVv4XAoaf6GCupQYQIhANB0/nYVlhw5mLBJMVERhiHX\n"
+      "uuvLmWUpEQDoWPJb9tgNAiEAwdn8gDY10phFuVqylk6fLDCSrbv0qfXbUbI0cGTF\n"
+      "4IkCID2AxzL/23IobCxW6/4HNZP2mmfHglKecy3ZX6TiDUphAiEAk9CZplYv4l60\n"
+      "Q+sx5EUdQH/lSM7aeEL9sqT1MYLWFCkCIQCmIcCj/BKazdbfWVrVOlkYVVXgR2lQ\n"
+      "pVGPn5YpdOazVg==\n"
+      "-----END PRIVATE KEY-----\n";
   auto weak = SigningKey::from_pem(k512);
   ASSERT_FALSE(weak.ok());
   EXPECT_NE(weak.error().message.find("1024"), std::string::npos) << weak.error().message;

@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "core/crypto/crypto.h"
 #include "core/dkim_keys/dkim_keys.h"
 #include "dkimpy_verifier.h"
+#include "milter/dkim/body_hasher.h"
 #include "milter/dkim/signer.h"
 
 namespace ark::milter::dkim {
@@ -38,7 +40,9 @@ const std::vector<TestKey>& keys() {
   return k;
 }
 
-std::string dns_name() { return std::string(kSelector) + "._domainkey." + kDomain; }
+std::string dns_name() {
+  return std::string(kSelector) + "._domainkey." + kDomain;
+}
 
 SignParams params() {
   SignParams p;
@@ -66,33 +70,28 @@ std::vector<Header> basic_headers() {
 }
 
 std::string multipart_body() {
-  std::string att;
-  uint32_t x = 12345;
   std::string raw;
+  uint32_t x = 12345;  // fixed pseudo-random attachment bytes
   for (int i = 0; i < 3000; ++i) {
     x = x * 1103515245u + 12345u;
     raw += static_cast<char>(x >> 24);
   }
-  // base64 by hand-free means: reuse the TXT-safe alphabet via a tiny encoder.
-  static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (size_t i = 0; i + 2 < raw.size(); i += 3) {
-    uint32_t v = (uint8_t(raw[i]) << 16) | (uint8_t(raw[i + 1]) << 8) | uint8_t(raw[i + 2]);
-    att += {a[(v >> 18) & 63], a[(v >> 12) & 63], a[(v >> 6) & 63], a[v & 63]};
-    if (att.size() % 78 == 76) {
-      att += "\r\n";
-    }
+  std::string b64 = crypto::base64_encode(raw);
+  std::string att;
+  for (size_t i = 0; i < b64.size(); i += 76) {
+    att += b64.substr(i, 76) + "\r\n";
   }
   return "This is a multi-part message in MIME format.\r\n"
          "--b0undary\r\n"
          "Content-Type: text/plain; charset=utf-8\r\n"
          "Content-Transfer-Encoding: 8bit\r\n\r\n"
-         "Hallo   Welt \t\r\nGr\xc3\xbc\xc3\x9f" "e\r\n\r\n"
+         "Hallo   Welt \t\r\nGr\xc3\xbc\xc3\x9f"
+         "e\r\n\r\n"
          "--b0undary\r\n"
          "Content-Type: application/octet-stream; name=\"data.bin\"\r\n"
          "Content-Disposition: attachment; filename=\"data.bin\"\r\n"
          "Content-Transfer-Encoding: base64\r\n\r\n" +
-         att +
-         "\r\n--b0undary--\r\n";
+         att + "--b0undary--\r\n";
 }
 
 std::vector<Case> cases() {
@@ -108,9 +107,12 @@ std::vector<Case> cases() {
   out.push_back({"long_line_body", basic_headers(), std::string(5000, 'x') + "\r\n"});
   {
     Case c{"eight_bit_headers_and_body", basic_headers(),
-           "Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln \xe2\x9c\x93\r\n\xff\xfe raw\r\n"};
+           "Gr\xc3\xbc\xc3\x9f"
+           "e aus K\xc3\xb6ln \xe2\x9c\x93\r\n\xff\xfe raw\r\n"};
     c.headers[1].value = " =?utf-8?q?J=C3=B6rg?= <s@mail.example.org>";
-    c.headers[3].value = " Gr\xc3\xbc\xc3\x9f" "e \xe2\x9c\x93  aus   K\xc3\xb6ln";
+    c.headers[3].value =
+        " Gr\xc3\xbc\xc3\x9f"
+        "e \xe2\x9c\x93  aus   K\xc3\xb6ln";
     c.headers.push_back({"Content-Transfer-Encoding", " 8bit"});
     out.push_back(c);
   }
@@ -151,6 +153,16 @@ std::vector<Case> cases() {
   return out;
 }
 
+Case find_case(const std::string& edge) {
+  for (Case& c : cases()) {
+    if (c.edge == edge) {
+      return c;
+    }
+  }
+  ADD_FAILURE() << "no case " << edge;
+  return {};
+}
+
 void expect_verifies(const std::string& wire, const TestKey& k, const std::string& what) {
   auto r = dkimpy_verify(wire, dns_name(), k.txt);
   ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << "verifier failed to run\n" << r.log;
@@ -179,7 +191,7 @@ TEST(DkimpyVerify, LfFoldedValueAsTheMilterInsertsItVerifies) {
     auto key = SigningKey::from_pem(k.pem).value();
     SignParams p = params();
     p.eol = "\n";
-    auto c = cases()[9];  // long_and_folded_headers
+    Case c = find_case("long_and_folded_headers");
     auto sig = sign_message(c.headers, c.body, key, p).value();
     ASSERT_EQ(sig.find('\r'), std::string::npos);
     expect_verifies(wire_message(sig, c.headers, c.body), k, "lf-folded signature");
@@ -189,7 +201,7 @@ TEST(DkimpyVerify, LfFoldedValueAsTheMilterInsertsItVerifies) {
 TEST(DkimpyVerify, ChunkedBodyHashGivesTheSameVerifyingSignature) {
   for (const TestKey& k : keys()) {
     auto key = SigningKey::from_pem(k.pem).value();
-    Case c = cases().back();  // multipart
+    Case c = find_case("multipart_with_attachment");
     BodyHasher h;
     for (size_t i = 0; i < c.body.size(); i += 333) {
       h.update(c.body.substr(i, 333));
@@ -204,7 +216,7 @@ TEST(DkimpyVerify, ChunkedBodyHashGivesTheSameVerifyingSignature) {
 TEST(DkimpyVerify, TamperingIsDetected) {
   for (const TestKey& k : keys()) {
     auto key = SigningKey::from_pem(k.pem).value();
-    Case c = cases()[10];  // repeated_and_odd_case_headers
+    Case c = find_case("repeated_and_odd_case_headers");
     auto sig = sign_message(c.headers, c.body, key, params()).value();
     expect_rejected(wire_message(sig, c.headers, c.body + "appended\r\n"), k, "body changed");
 
