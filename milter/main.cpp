@@ -3,7 +3,8 @@
 // libmilter's loop in the foreground, logging to stderr (and syslog when configured).
 //
 //   ark-milter [--config FILE]   run (default FILE: /etc/ark/milter.yaml)
-//   ark-milter --check-config    validate FILE and the secret, exit 0 or 78 with one line
+//   ark-milter --check-config    validate FILE, the secret, the socket's directory and
+//                                group; exit 0, or 78 with one line naming the key
 //   ark-milter --print-default-config
 //
 // The database is not needed to start: the pool connects on first use, and while the
@@ -78,7 +79,18 @@ void log_database_state(storage::DbPool& pool) {
   }
 }
 
-// Never returns: see the note at the end.
+base::Status open_socket(const milter::MilterSettings& s) {
+  base::Status st = milter::smfi::configure_listener(s);
+  if (st) {
+    st = milter::smfi::register_filter();
+  }
+  if (st) {
+    st = milter::smfi::open_listener(s);
+  }
+  return st;
+}
+
+// Never returns: see the notes on quick_exit.
 [[noreturn]] void run(const milter::MilterSettings& s, std::string secret) {
   base::log_init("ark-milter", s.log_level, s.log_syslog);
   // Process-lifetime objects, deliberately never destroyed: libmilter leaves session
@@ -88,22 +100,15 @@ void log_database_state(storage::DbPool& pool) {
   milter::FilterSettings fs{std::move(secret), s.binding_max_age_s, s.node, s.on_internal_error};
   milter::smfi::install_filter(std::make_shared<const milter::MessageFilter>(
       std::move(fs), *store, base::SystemClock::instance()));
-  log_database_state(*pool);
-
-  base::Status st = milter::smfi::configure_listener(s);
-  if (st) {
-    st = milter::smfi::register_filter();
-  }
-  if (st) {
-    st = milter::smfi::open_listener(s);
-  }
-  if (!st) {
+  if (base::Status st = open_socket(s); !st) {
     std::quick_exit(fail("startup_failed", st.error()));
   }
+  log_database_state(*pool);
   base::log_info("started", {{"socket", s.socket},
                              {"node", s.node},
                              {"on_internal_error", milter::to_string(s.on_internal_error)}});
   int rc = smfi_main();
+  milter::smfi::remove_listener_socket(s);
   base::log_info("stopped", {{"result", rc == MI_SUCCESS ? "ok" : "error"}});
   // quick_exit skips static destructors, which detached session threads could still race.
   std::quick_exit(rc == MI_SUCCESS ? base::kExitOk : base::kExitSoftware);
@@ -135,6 +140,9 @@ int main(int argc, char** argv) {
     return config_error(opts.config_path + ": " + secret.error().message);
   }
   if (opts.check_config) {
+    if (base::Status st = milter::smfi::check_listener(*settings); !st) {
+      return config_error(opts.config_path + ": " + st.error().message);
+    }
     std::cout << "ark-milter: " << opts.config_path << ": OK\n";
     return base::kExitOk;
   }

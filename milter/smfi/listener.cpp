@@ -15,6 +15,10 @@ namespace {
 
 constexpr int kBacklog = 128;
 
+// Identity of the socket file we created, so shutdown never removes a successor's.
+dev_t g_socket_dev = 0;
+ino_t g_socket_ino = 0;
+
 base::Result<gid_t> lookup_group(const std::string& name) {
   group grp{};
   group* found = nullptr;
@@ -27,14 +31,8 @@ base::Result<gid_t> lookup_group(const std::string& name) {
   return found->gr_gid;
 }
 
-base::Status check_socket_dir(const std::string& path) {
-  std::string dir = path.substr(0, path.rfind('/'));
-  struct stat st {};
-  if (!dir.empty() && (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
-    return base::Error::invalid("milter.socket: directory " + dir + " does not exist",
-                                "milter.socket");
-  }
-  return {};
+bool is_unix(const MilterSettings& s) {
+  return s.socket_spec.kind == SocketSpec::Kind::Unix;
 }
 
 base::Status set_owner_and_mode(const MilterSettings& s) {
@@ -51,10 +49,34 @@ base::Status set_owner_and_mode(const MilterSettings& s) {
   if (chmod(path.c_str(), s.socket_mode) != 0) {
     return base::Error::internal("chmod " + path + ": " + std::strerror(errno));
   }
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0) {
+    g_socket_dev = st.st_dev;
+    g_socket_ino = st.st_ino;
+  }
   return {};
 }
 
 }  // namespace
+
+base::Status check_listener(const MilterSettings& s) {
+  if (!is_unix(s)) {
+    return {};
+  }
+  const std::string& path = s.socket_spec.path;
+  std::string dir = path.substr(0, path.rfind('/'));
+  struct stat st {};
+  if (!dir.empty() && (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
+    return base::Error::invalid("milter.socket: directory " + dir + " does not exist",
+                                "milter.socket");
+  }
+  if (!s.socket_group.empty()) {
+    if (auto gid = lookup_group(s.socket_group); !gid) {
+      return gid.error();
+    }
+  }
+  return {};
+}
 
 base::Status configure_listener(const MilterSettings& s) {
   std::string conn = s.socket;
@@ -68,11 +90,8 @@ base::Status configure_listener(const MilterSettings& s) {
 }
 
 base::Status open_listener(const MilterSettings& s) {
-  bool is_unix = s.socket_spec.kind == SocketSpec::Kind::Unix;
-  if (is_unix) {
-    if (auto st = check_socket_dir(s.socket_spec.path); !st) {
-      return st;
-    }
+  if (auto st = check_listener(s); !st) {
+    return st;
   }
   // Owner-only while it is created; widened to the configured mode just below.
   mode_t old_mask = umask(0177);
@@ -82,7 +101,19 @@ base::Status open_listener(const MilterSettings& s) {
     return base::Error::internal("cannot open milter socket " + s.socket +
                                  " (in use, or no permission?)");
   }
-  return is_unix ? set_owner_and_mode(s) : base::Status();
+  return is_unix(s) ? set_owner_and_mode(s) : base::Status();
+}
+
+void remove_listener_socket(const MilterSettings& s) {
+  if (!is_unix(s) || g_socket_ino == 0) {
+    return;
+  }
+  struct stat st {};
+  const std::string& path = s.socket_spec.path;
+  if (lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) && st.st_dev == g_socket_dev &&
+      st.st_ino == g_socket_ino) {
+    unlink(path.c_str());
+  }
 }
 
 }  // namespace ark::milter::smfi

@@ -20,6 +20,7 @@ EomResult RecordQueueId::run(const MessageState& state, std::string_view queue_i
   auto recorded = store_.record_queue_id(record);
   if (!recorded) {
     if (recorded.error().kind == base::ErrorKind::Transient) {
+      base::log_warn("store_unavailable", {{"what", recorded.error().message}});
       return {Decision::tempfail("temporary storage failure, try again later", "db_unavailable"),
               {}};
     }
