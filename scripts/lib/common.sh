@@ -10,7 +10,13 @@
 ARK_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ARK_PROG="${ARK_PROG:-$(basename "$0")}"
 
-ark_say() { printf '%s: %s\n' "$ARK_PROG" "$*" >&2; }
+ARK_T0_US="${EPOCHREALTIME/./}"
+
+# Prints "prog: [seconds since start] message" to stderr.
+ark_say() {
+  local us=$((${EPOCHREALTIME/./} - ARK_T0_US))
+  printf '%s: [%d.%01ds] %s\n' "$ARK_PROG" $((us / 1000000)) $((us / 100000 % 10)) "$*" >&2
+}
 ark_die() {
   ark_say "error: $*"
   exit 1

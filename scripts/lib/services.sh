@@ -189,7 +189,7 @@ svc_postfix_start() {
     return 0
   fi
   svc_port_free postfix "$ARK_SMTP_PORT"
-  svc_postfix check || svc_postfix_fail check
+  # `postfix start` runs the same integrity checks as `postfix check` first.
   svc_postfix start || svc_postfix_fail start
   ark_poll 10 svc_postfix_master_pid >/dev/null || svc_postfix_fail "start (no master pid)"
   pid_record postfix "$(svc_postfix_master_pid)"
