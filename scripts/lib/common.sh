@@ -65,12 +65,20 @@ ark_settings_from_env() {
   case "$ARK_BUILD_DIR" in /*) ;; *) ARK_BUILD_DIR="$PWD/$ARK_BUILD_DIR" ;; esac
   ARK_PORT_BASE="${ARK_PORT_BASE:-24000}"
   local b="$ARK_PORT_BASE"
-  ARK_DB_PORT="${ARK_DB_PORT:-$((b + 306))}"
-  ARK_SMTP_PORT="${ARK_SMTP_PORT:-$((b + 25))}"
-  ARK_SINK_OK_PORT="${ARK_SINK_OK_PORT:-$((b + 26))}"
-  ARK_SINK_4XX_PORT="${ARK_SINK_4XX_PORT:-$((b + 27))}"
-  ARK_SINK_5XX_PORT="${ARK_SINK_5XX_PORT:-$((b + 28))}"
-  ARK_API_PORT="${ARK_API_PORT:-$((b + 80))}"
+  case "$b" in
+    *[!0-9]* | "") ark_die "ARK_PORT_BASE must be a number, not '$b'" ;;
+  esac
+  if [ "$b" -lt 1024 ] || [ "$b" -gt 65000 ]; then
+    ark_die "ARK_PORT_BASE must be 1024..65000"
+  fi
+  # Only the base is read from the environment: a shell that sourced an env file has the
+  # port variables exported, and they must not pin a new stack to the old ports.
+  ARK_DB_PORT=$((b + 306))
+  ARK_SMTP_PORT=$((b + 25))
+  ARK_SINK_OK_PORT=$((b + 26))
+  ARK_SINK_4XX_PORT=$((b + 27))
+  ARK_SINK_5XX_PORT=$((b + 28))
+  ARK_API_PORT=$((b + 80))
   ARK_NODE="${ARK_NODE:-dev1}"
   ARK_HOSTNAME="${ARK_HOSTNAME:-mx.ark-dev.test}"
   ARK_LOG_LEVEL="${ARK_LOG_LEVEL:-info}"

@@ -81,11 +81,11 @@ svc_mariadb_install() {
 svc_mariadb_start() {
   if pid_of mariadb >/dev/null; then
     ark_say "mariadb: already running"
-    return 0
+  else
+    svc_port_free mariadb "$ARK_DB_PORT"
+    svc_mariadb_install
+    proc_spawn mariadb mariadbd --defaults-file="$DEV_DB_CNF"
   fi
-  svc_port_free mariadb "$ARK_DB_PORT"
-  svc_mariadb_install
-  proc_spawn mariadb mariadbd --defaults-file="$DEV_DB_CNF"
   svc_wait mariadb 60 svc_mariadb_ready
   ark_say "mariadb: ready on 127.0.0.1:$ARK_DB_PORT and $ARK_DB_SOCKET"
 }
@@ -122,10 +122,10 @@ svc_sink_start() {
   shift 2
   if pid_of "$name" >/dev/null; then
     ark_say "$name: already running"
-    return 0
+  else
+    svc_port_free "$name" "$port"
+    proc_spawn "$name" smtp-sink -u postfix "$@" "127.0.0.1:$port" 128
   fi
-  svc_port_free "$name" "$port"
-  proc_spawn "$name" smtp-sink -u postfix "$@" "127.0.0.1:$port" 128
   svc_wait "$name" 10 ark_port_open "$port"
 }
 
@@ -151,10 +151,10 @@ svc_milter_start() {
     [ "${CFG_MILTER_CHANGED:-0}" = 1 ] &&
       ark_say "milter: warning: milter.yaml changed; restart it: dev-ctl restart milter"
     ark_say "milter: already running"
-    return 0
+  else
+    rm -f "$ARK_MILTER_SOCKET"
+    proc_spawn milter "$ARK_MILTER_BIN" --config "$ARK_MILTER_CONFIG"
   fi
-  rm -f "$ARK_MILTER_SOCKET"
-  proc_spawn milter "$ARK_MILTER_BIN" --config "$ARK_MILTER_CONFIG"
   svc_wait milter 20 svc_milter_ready
   ark_say "milter: ready on unix:$ARK_MILTER_SOCKET"
 }
@@ -186,13 +186,13 @@ svc_postfix_start() {
       ark_say "postfix: configuration changed, reloaded"
     fi
     ark_say "postfix: already running"
-    return 0
+  else
+    svc_port_free postfix "$ARK_SMTP_PORT"
+    # `postfix start` runs the same integrity checks as `postfix check` first.
+    svc_postfix start || svc_postfix_fail start
+    ark_poll 10 svc_postfix_master_pid >/dev/null || svc_postfix_fail "start (no master pid)"
+    pid_record postfix "$(svc_postfix_master_pid)"
   fi
-  svc_port_free postfix "$ARK_SMTP_PORT"
-  # `postfix start` runs the same integrity checks as `postfix check` first.
-  svc_postfix start || svc_postfix_fail start
-  ark_poll 10 svc_postfix_master_pid >/dev/null || svc_postfix_fail "start (no master pid)"
-  pid_record postfix "$(svc_postfix_master_pid)"
   svc_wait postfix 10 ark_port_open "$ARK_SMTP_PORT"
   ark_say "postfix: ready on 127.0.0.1:$ARK_SMTP_PORT (config $ARK_PF_CONF)"
 }
@@ -212,10 +212,10 @@ svc_admind_start() {
     [ "${CFG_ADMIND_CHANGED:-0}" = 1 ] &&
       ark_say "admind: warning: admind.yaml changed; restart it: dev-ctl restart admind"
     ark_say "admind: already running"
-    return 0
+  else
+    svc_port_free admind "$ARK_API_PORT"
+    proc_spawn admind "$ARK_ADMIND_BIN" --config "$ARK_ADMIND_CONFIG"
   fi
-  svc_port_free admind "$ARK_API_PORT"
-  proc_spawn admind "$ARK_ADMIND_BIN" --config "$ARK_ADMIND_CONFIG"
   svc_wait admind 30 svc_admind_ready
   ark_say "admind: ready on $ARK_API_URL"
 }
