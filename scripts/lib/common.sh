@@ -37,6 +37,9 @@ ark_resolve_dev_dir() {
     *) ARK_DEV_DIR="$PWD/$ARK_DEV_DIR" ;;
   esac
   ARK_DEV_DIR="${ARK_DEV_DIR%/}"
+  case "$ARK_DEV_DIR" in
+    *[[:space:]\'\"]*) ark_die "ARK_DEV_DIR must not contain blanks or quotes: $ARK_DEV_DIR" ;;
+  esac
   export ARK_DEV_DIR
 }
 

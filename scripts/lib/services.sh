@@ -239,7 +239,27 @@ svc_api_key() {
 
 # ---- generic ------------------------------------------------------------------------
 
+# Postfix and MariaDB keep their own PID files inside ARK_DEV_DIR. If one of them was
+# restarted by hand (e.g. `postfix -c $ARK_PF_CONF start`), its new process is still this
+# stack's: record it, so that start does not clash with it and stop does not miss it.
+svc_adopt() {
+  local pid="" file
+  case "$1" in
+    postfix) pid="$(svc_postfix_master_pid)" || return 0 ;;
+    mariadb)
+      file="$DEV_DB_RUN/mariadbd.pid"
+      pid="$(tr -d ' \n' <"$file" 2>/dev/null)" || return 0
+      [ -n "$pid" ] && proc_alive "$pid" || return 0
+      ;;
+    *) return 0 ;;
+  esac
+  pid_of "$1" >/dev/null && return 0
+  pid_record "$1" "$pid"
+  ark_say "$1: found running as pid $pid (not started by these scripts); adopted it"
+}
+
 svc_start() {
+  svc_adopt "$1"
   case "$1" in
     mariadb) svc_mariadb_start ;;
     sinks) svc_sinks_start ;;
@@ -264,6 +284,7 @@ svc_stop_seconds() {
 svc_stop() {
   local names=() s seconds=0 t
   for s in "$@"; do
+    svc_adopt "$s"
     mapfile -t -O "${#names[@]}" names < <(svc_daemons "$s")
     t="$(svc_stop_seconds "$s")"
     [ "$t" -gt "$seconds" ] && seconds="$t"
