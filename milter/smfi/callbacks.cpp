@@ -125,6 +125,9 @@ sfsistat on_negotiate(SMFICTX*, unsigned long actions, unsigned long steps, unsi
   *out_steps = steps & kSkippedSteps;
   *out_f2 = 0;
   *out_f3 = 0;
+  base::log_debug(
+      "negotiated",
+      {{"offered_actions", actions}, {"offered_steps", steps}, {"skipped_steps", *out_steps}});
   return SMFIS_CONTINUE;
 }
 
