@@ -10,8 +10,10 @@
 // can pin it.
 //
 // The value is folded with params.eol + TAB; it does not include the "DKIM-Signature:"
-// name. The caller prepends the header (ark-milter: smfi_insheader at index 0, with
-// eol "\n" because Postfix stores header lines with bare LF and writes CRLF on the wire).
+// name. The caller prepends the header. ark-milter inserts it with smfi_insheader at index
+// 0 and eol "\n": Postfix splits an inserted value at LF into lines and writes CRLF line
+// ends itself (OpenDKIM strips CRs before inserting for the same reason). The choice of
+// eol does not change the signature (see tag_folder.h).
 //
 // Ownership: inputs are borrowed for the duration of the call; the result is owned by the
 // caller. Thread-safety: pure functions; a SigningKey may be shared between threads.

@@ -109,6 +109,26 @@ TEST(Rfc8463, RsaSignatureMatchesPublishedValue) {
             "DY+8=");
 }
 
+// Our complete output for the RFC 8463 message and Ed25519 key (both deterministic). Pinned
+// on purpose: a change here changes every signature we emit, so update it deliberately,
+// after dkim_test's dkimpy cases pass. dkimpy verified this exact value against the RFC's
+// published public key when it was recorded.
+TEST(Rfc8463, GoldenValueOfOurSignature) {
+  auto key = SigningKey::from_pem(rfc8463_ed25519_pem()).value();
+  SignParams p;
+  p.domain = "football.example.com";
+  p.selector = "brisbane";
+  p.timestamp = 1528637909;
+  auto v = sign_message(rfc8463_headers(), kRfc8463Body, key, p);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v,
+            "v=1; a=ed25519-sha256; c=relaxed/relaxed;\r\n"
+            "\td=football.example.com; s=brisbane; t=1528637909; h=from:from:to:\r\n"
+            "\tsubject:date:message-id;\r\n"
+            "\tbh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=; b=mfDDvBtxjz74pRIryW5\r\n"
+            "\tt1os/UN5+r+vt2xIw+MXzGkbRw7SkBin3xaNdUgP5qvG+BhbqZN9a6/SiAwmyljCNBw==");
+}
+
 // ---- shape of our own output ----
 
 SignParams params() {
