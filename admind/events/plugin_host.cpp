@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <system_error>
 
@@ -290,11 +291,13 @@ const std::string& PluginInstance::instance_name() const {
   return context_->instance;
 }
 
-DeliveryOutcome PluginInstance::deliver(const PluginEvent& event, uint64_t deadline_ms) const {
-  std::vector<ark_pair_host> headers;
+namespace {
+
+// The C view of a PluginEvent; headers_out keeps the header array alive.
+ark_event_host_v1 to_raw_event(const PluginEvent& event, std::vector<ark_pair_host>* headers_out) {
   if (event.headers != nullptr) {
     for (const auto& [name, value] : *event.headers) {
-      headers.push_back(ark_pair_host{host_str(name), host_str(value)});
+      headers_out->push_back(ark_pair_host{host_str(name), host_str(value)});
     }
   }
   ark_event_host_v1 raw{};
@@ -307,9 +310,33 @@ DeliveryOutcome PluginInstance::deliver(const PluginEvent& event, uint64_t deadl
   raw.tenant_id = host_str(event.tenant_id);
   raw.body = host_str(event.body);
   raw.url = host_str(event.url);
-  raw.headers = headers.data();
-  raw.header_count = headers.size();
+  raw.headers = headers_out->data();
+  raw.header_count = headers_out->size();
+  return raw;
+}
 
+DeliveryResult to_result(ark_result rc, bool* known) {
+  *known = true;
+  switch (rc) {
+    case ARK_RESULT_OK:
+      return DeliveryResult::Ok;
+    case ARK_RESULT_RETRY:
+      return DeliveryResult::Retry;
+    case ARK_RESULT_FAIL_PERMANENT:
+      return DeliveryResult::FailPermanent;
+    case ARK_RESULT_INVALID:
+      return DeliveryResult::Invalid;
+    default:
+      *known = false;
+      return DeliveryResult::Retry;  // the ABI's rule for values it does not define
+  }
+}
+
+}  // namespace
+
+DeliveryOutcome PluginInstance::deliver(const PluginEvent& event, uint64_t deadline_ms) const {
+  std::vector<ark_pair_host> headers;
+  ark_event_host_v1 raw = to_raw_event(event, &headers);
   std::string excerpt(kExcerptCapacity, '\0');
   std::string error(kErrorCapacity, '\0');
   ark_report_host_v1 report{};
@@ -326,22 +353,10 @@ DeliveryOutcome PluginInstance::deliver(const PluginEvent& event, uint64_t deadl
   error.resize(std::min(report.error.len, error.size()));
   out.response_excerpt = std::move(excerpt);
   out.error = std::move(error);
-  switch (rc) {
-    case ARK_RESULT_OK:
-      out.result = DeliveryResult::Ok;
-      break;
-    case ARK_RESULT_FAIL_PERMANENT:
-      out.result = DeliveryResult::FailPermanent;
-      break;
-    case ARK_RESULT_INVALID:
-      out.result = DeliveryResult::Invalid;
-      break;
-    case ARK_RESULT_RETRY:
-      out.result = DeliveryResult::Retry;
-      break;
-    default:
-      out.result = DeliveryResult::Retry;
-      out.error = "plugin returned unknown result " + std::to_string(rc);
+  bool known = true;
+  out.result = to_result(rc, &known);
+  if (!known) {
+    out.error = "plugin returned unknown result " + std::to_string(rc);
   }
   return out;
 }

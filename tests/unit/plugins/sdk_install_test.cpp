@@ -70,7 +70,8 @@ TEST_F(SdkInstall, InstallsHeadersCMakePackagePkgConfigAndExample) {
         "lib/cmake/ArkPlugin/ArkPluginConfig.cmake",
         "lib/cmake/ArkPlugin/ArkPluginConfigVersion.cmake",
         "lib/cmake/ArkPlugin/ArkPluginTargets.cmake", "share/pkgconfig/ark-plugin.pc",
-        "share/ark-plugin/example/CMakeLists.txt", "share/ark-plugin/example/example_plugin.cpp"}) {
+        "share/ark-plugin/example/CMakeLists.txt", "share/ark-plugin/example/example_plugin.cpp",
+        "share/ark-plugin/ark_plugin.map"}) {
     EXPECT_TRUE(fs::exists(prefix() / f)) << f;
   }
   EXPECT_FALSE(fs::exists(prefix() / "lib/ark/plugins/webhook.so"))
@@ -89,6 +90,8 @@ TEST_F(SdkInstall, ExampleBuildsWithFindPackageAndLoads) {
   // Nothing from the source tree was used: the include path is the installed one.
   auto grep = run_command("grep -rl " + shell_quote(ARK_PLUGINS_SOURCE_DIR) + " " + q(build));
   EXPECT_NE(grep.exit_code, 0) << "build refers to the source tree:\n" << grep.output;
+  EXPECT_EQ(testing::exported_functions(build / "example.so"),
+            std::vector<std::string>{"ark_plugin_entry"});
   EXPECT_TRUE(has_line(load_and_deliver(build),
                        "example/oot: label=out-of-tree event=MessageBounced uuid=oot-1"));
 }
@@ -105,13 +108,20 @@ TEST_F(SdkInstall, ExampleBuildsWithPkgConfigAndLoads) {
   EXPECT_EQ(fs::canonical(flags.substr(2, flags.find(' ') - 2)),
             fs::canonical(prefix() / "include/ark-plugin"));
 
+  auto map = run_command(env + " " ARK_PKG_CONFIG " --variable=exportmap ark-plugin");
+  ASSERT_EQ(map.exit_code, 0) << map.output;
+  std::string map_file = map.output.substr(0, map.output.find('\n'));
+  EXPECT_EQ(fs::canonical(map_file), fs::canonical(prefix() / "share/ark-plugin/ark_plugin.map"));
+
   fs::path out = tmp_ / "build-pc";
   fs::create_directories(out);
-  auto compile =
-      run_command(std::string(ARK_CXX_COMPILER) + " -std=c++17 -shared -fPIC -fvisibility=hidden " +
-                  flags + " " + q(ARK_PLUGINS_SOURCE_DIR "/example/example_plugin.cpp") + " -o " +
-                  q(out / "example.so"));
+  auto compile = run_command(
+      std::string(ARK_CXX_COMPILER) + " -std=c++17 -shared -fPIC -fvisibility=hidden " + flags +
+      " " + q(ARK_PLUGINS_SOURCE_DIR "/example/example_plugin.cpp") +
+      " -Wl,--version-script=" + shell_quote(map_file) + " -o " + q(out / "example.so"));
   ASSERT_EQ(compile.exit_code, 0) << compile.output;
+  EXPECT_EQ(testing::exported_functions(out / "example.so"),
+            std::vector<std::string>{"ark_plugin_entry"});
   EXPECT_TRUE(has_line(load_and_deliver(out),
                        "example/oot: label=out-of-tree event=MessageBounced uuid=oot-1"));
 }

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <sstream>
 
 #include "admind/events/plugin_host.h"
 #include "tests/unit/admind/events/test_support.h"
@@ -14,7 +13,6 @@ namespace ark::events {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::run_command;
 
 // ABI 1.0 on LP64. A failure here means the layout changed: that needs a new ABI major
 // (or, for a field appended at the end, a new minor and a new row in the host's table).
@@ -145,18 +143,9 @@ TEST_F(SdkProbe, DeliverExceptionsBecomeResultCodes) {
 // plugin's internals never clash with admind's or another plugin's.
 TEST(PluginModules, ExportOnlyTheEntryFunction) {
   for (const char* name : {"webhook.so", "jsonl.so", "example.so"}) {
-    fs::path file = fs::path(ARK_PLUGIN_BUILD_DIR) / name;
-    auto nm = run_command("nm -D --defined-only " + testing::shell_quote(file.string()));
-    ASSERT_EQ(nm.exit_code, 0) << nm.output;
-    std::istringstream lines(nm.output);
-    std::string address, type, symbol;
-    std::vector<std::string> functions;
-    while (lines >> address >> type >> symbol) {
-      if (type == "T" || type == "W" || type == "i") {
-        functions.push_back(symbol);
-      }
-    }
-    EXPECT_EQ(functions, std::vector<std::string>{"ark_plugin_entry"}) << name;
+    EXPECT_EQ(testing::exported_functions(fs::path(ARK_PLUGIN_BUILD_DIR) / name),
+              std::vector<std::string>{"ark_plugin_entry"})
+        << name;
   }
 }
 

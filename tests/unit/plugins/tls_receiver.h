@@ -4,7 +4,8 @@
 // in the given directory. A background thread accepts connections one at a time, completes
 // the TLS handshake (failed handshakes are skipped), reads one request (head plus
 // Content-Length body), records the raw request bytes and answers with the fixed status and
-// body. Independent of the plugin's client code: it uses OpenSSL's server side directly.
+// body. Status 0 means: close the connection right after the handshake, without reading.
+// Independent of the plugin's client code: it uses OpenSSL's server side directly.
 //
 // Ownership: owns its listening socket, its thread and the wake-up pipe.
 // Thread-safety: last_request() may be called from any thread.
@@ -104,7 +105,11 @@ class TlsReceiver {
   void handle(int fd) {
     SSL* ssl = SSL_new(ctx_);
     SSL_set_fd(ssl, fd);
-    if (SSL_accept(ssl) == 1) {
+    bool accepted = SSL_accept(ssl) == 1;
+    if (accepted && status_ == 0) {
+      linger abort_close{1, 0};  // close with RST: the client's pending writes fail
+      setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_close, sizeof abort_close);
+    } else if (accepted) {
       std::string request = read_request(ssl);
       {
         std::lock_guard<std::mutex> lock(mu_);

@@ -2,8 +2,13 @@
 // and the incremental response parser (fed whole and one byte at a time).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include "address.h"
+#include "connection.h"
 #include "http_message.h"
 #include "url.h"
 
@@ -232,6 +237,44 @@ TEST(ResponseParser, RefusesAnEndlessHead) {
   }
   EXPECT_FALSE(ok);
   EXPECT_NE(p.error().find("64 KiB"), std::string::npos);
+}
+
+// A write to a socket whose peer is gone raises SIGPIPE in the writing thread. Inside a
+// SigpipeBlock it is held and then discarded, so the process lives with SIGPIPE at default.
+TEST(SigpipeBlock, SwallowsTheSignalOfABrokenPipe) {
+  struct sigaction old {};
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  ASSERT_EQ(sigaction(SIGPIPE, &dfl, &old), 0);
+  sigset_t only_pipe;
+  sigset_t old_mask;
+  sigemptyset(&only_pipe);
+  sigaddset(&only_pipe, SIGPIPE);
+  // PocoNet, linked into this binary, blocks SIGPIPE at startup; unblock it here so the
+  // guard's own blocking is what is tested.
+  ASSERT_EQ(pthread_sigmask(SIG_UNBLOCK, &only_pipe, &old_mask), 0);
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  close(fds[1]);
+  int err = 0;
+  {
+    SigpipeBlock block;
+    EXPECT_EQ(write(fds[0], "x", 1), -1);
+    err = errno;
+    sigset_t pending;
+    sigpending(&pending);
+    EXPECT_EQ(sigismember(&pending, SIGPIPE), 1) << "the write did raise SIGPIPE";
+  }
+  EXPECT_EQ(err, EPIPE);
+  sigset_t pending;
+  sigpending(&pending);
+  EXPECT_EQ(sigismember(&pending, SIGPIPE), 0);
+  sigset_t mask;
+  pthread_sigmask(SIG_SETMASK, nullptr, &mask);
+  EXPECT_EQ(sigismember(&mask, SIGPIPE), 0) << "the guard restored the thread's mask";
+  close(fds[0]);
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  sigaction(SIGPIPE, &old, nullptr);
 }
 
 }  // namespace

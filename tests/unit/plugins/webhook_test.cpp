@@ -13,6 +13,8 @@
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -335,6 +337,83 @@ TEST_F(Webhook, HttpsWithAnUntrustedOrMismatchedCertificateIsRetry) {
   EXPECT_EQ(mismatch.result, DeliveryResult::Retry);
   EXPECT_NE(mismatch.error.find("certificate"), std::string::npos) << mismatch.error;
   EXPECT_TRUE(tls.last_request().empty());
+}
+
+TEST_F(Webhook, ConcurrentDeliveriesOnOneInstance) {
+  Receiver receiver;
+  receiver.answer(200, "ok");
+  auto hook = make();
+  ASSERT_NE(hook, nullptr);
+  constexpr int kThreads = 6;
+  constexpr int kEach = 10;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        ok += post(*hook, receiver.url()).result == DeliveryResult::Ok ? 1 : 0;
+      }
+    });
+  }
+  for (auto& th : threads) {
+    th.join();
+  }
+  EXPECT_EQ(ok.load(), kThreads * kEach);
+  auto seen = receiver.seen();
+  ASSERT_EQ(seen.size(), static_cast<size_t>(kThreads * kEach));
+  for (const SeenRequest& r : seen) {
+    EXPECT_EQ(r.body, kBody);
+  }
+}
+
+// A peer that resets the connection while a large body is being written, over plain TCP
+// and over TLS: the result is Retry, and the process survives with SIGPIPE at its default
+// action (a regression guard for MSG_NOSIGNAL and SigpipeBlock; Linux usually reports
+// ECONNRESET first, so this does not prove that a SIGPIPE was swallowed).
+TEST_F(Webhook, APeerHangingUpMidBodyIsRetry) {
+  struct sigaction old {};
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  ASSERT_EQ(sigaction(SIGPIPE, &dfl, &old), 0);
+  sigset_t only_pipe;
+  sigset_t old_mask;
+  sigemptyset(&only_pipe);
+  sigaddset(&only_pipe, SIGPIPE);
+  ASSERT_EQ(pthread_sigmask(SIG_UNBLOCK, &only_pipe, &old_mask), 0);  // PocoNet blocked it
+  const std::string big(8 << 20, 'x');
+  PluginEvent ev;
+  ev.name = "MessageSent";
+  ev.uuid = "big";
+  ev.body = big;
+  {
+    Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
+    std::thread peer([&] {
+      Poco::Net::StreamSocket conn = listener.acceptConnection();
+      conn.setLinger(true, 0);  // close with RST
+      conn.close();
+    });
+    auto hook = make();
+    ASSERT_NE(hook, nullptr);
+    std::string url = "http://127.0.0.1:" + std::to_string(listener.address().port()) + "/";
+    ev.url = url;
+    DeliveryOutcome out = hook->deliver(ev, testing::deadline_in_ms(5000));
+    peer.join();
+    EXPECT_EQ(out.result, DeliveryResult::Retry);
+    EXPECT_EQ(out.status_code, 0);
+  }
+  {
+    testing::TempDir dir;
+    TlsReceiver tls(dir.path(), 0, "");
+    auto hook = make({{"allow_loopback", "true"}, {"ca_file", tls.cert_file()}});
+    ASSERT_NE(hook, nullptr);
+    std::string url = tls.url("127.0.0.1");
+    ev.url = url;
+    DeliveryOutcome out = hook->deliver(ev, testing::deadline_in_ms(5000));
+    EXPECT_EQ(out.result, DeliveryResult::Retry);
+    EXPECT_FALSE(out.error.empty());
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  sigaction(SIGPIPE, &old, nullptr);
 }
 
 TEST_F(Webhook, RefusesBadConfiguration) {

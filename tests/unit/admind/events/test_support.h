@@ -128,6 +128,23 @@ class RecordingServices {
   std::shared_ptr<State> state_;
 };
 
+// The function symbols a shared object exports (nm -D): T, W and i entries.
+inline std::vector<std::string> exported_functions(const std::filesystem::path& file) {
+  auto nm = run_command("nm -D --defined-only " + shell_quote(file.string()));
+  std::vector<std::string> functions;
+  if (nm.exit_code != 0) {
+    return {"nm failed: " + nm.output};
+  }
+  std::istringstream lines(nm.output);
+  std::string address, type, symbol;
+  while (lines >> address >> type >> symbol) {
+    if (type == "T" || type == "W" || type == "i") {
+      functions.push_back(symbol);
+    }
+  }
+  return functions;
+}
+
 inline uint64_t deadline_in_ms(uint64_t ms) {
   return PluginHostServices::defaults().monotonic_ms() + ms;
 }
