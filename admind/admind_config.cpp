@@ -34,6 +34,25 @@ config::Schema build() {
          100000});
   s.add({"logs.start_at", KeyType::Enum, "end",
          "where to start when no checkpoint exists yet", {"beginning", "end"}});
+  s.add({"seal.key_file", KeyType::String, "/etc/ark/seal.key",
+         "32-byte key (base64 or raw) sealing stored secrets; not world-readable"});
+  s.add({"webhooks.allow_http", KeyType::Bool, "false",
+         "accept http:// webhook URLs (https is required otherwise)"});
+  s.add({"webhooks.allow_private", KeyType::Bool, "false",
+         "accept webhook URLs naming loopback or private addresses"});
+  s.add({"dns.spf_include", KeyType::String, "spf.ark.localhost",
+         "host in the SPF include: tenants publish"});
+  s.add({"dns.return_path_host", KeyType::String, "rp.ark.localhost",
+         "CNAME target of the tenants' return-path records"});
+  s.add({"dns.dkim_selector_prefix", KeyType::String, "ark",
+         "DKIM selectors are <prefix>-<random>"});
+  s.add({"dns.dmarc_rua", KeyType::String, "dmarc@ark.localhost",
+         "aggregate-report address in the recommended DMARC record; empty: none"});
+  s.add({"dns.track_cname_target", KeyType::String, "track.ark.localhost",
+         "CNAME target of the tenants' track domains"});
+  s.add({"dns.resolver", KeyType::String, "127.0.0.1:53",
+         "nameserver (IP:port, [IPv6]:port) asked by domain and track-domain verification"});
+  s.add({"dns.timeout", KeyType::Duration, "2s", "timeout per DNS query attempt", {}, 1, 60000});
   storage::add_database_keys(s);
   s.add({"log.level", KeyType::Enum, "info", "least severe level logged",
          {"debug", "info", "warning", "error"}});

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "admind/admind_config.h"
+#include "admind/api/resource_module.h"
 #include "admind/api/services.h"
 #include "admind/http/server.h"
 #include "admind/logs/follower.h"
@@ -72,9 +73,15 @@ class AdmindApp final : public Poco::Util::ServerApplication {
     api::Services services{clock, tenants, emails, submitter, *secret,
                            cfg_.get_string("api.message_id_domain"),
                            cfg_.get_string("api.default_tenant")};
+    auto resources = api::ResourceModule::create(cfg_, db, clock);
+    if (!resources) {
+      std::cerr << "ark-admind: " << resources.error().message << "\n";
+      return base::kExitConfig;
+    }
     http::Router router;
     api::add_tenant_routes(router, services);
     api::add_email_routes(router, services);
+    api::add_resource_routes(router, services, (*resources)->services());
     http::Dispatcher dispatcher(router, make_authenticator(keys), [&db] { return db.ping(); },
                                 cfg_.get_size("api.max_body_size"));
     std::unique_ptr<http::ApiServer> server;

@@ -44,6 +44,8 @@ cfg_secret() {
 cfg_make_secrets() {
   cfg_secret "$ARK_DB_PASSWORD_FILE" 16
   cfg_secret "$ARK_BINDING_SECRET_FILE" 32
+  # admind's seal key (core/seal): base64 of 32 random bytes, mode 0600.
+  [ -s "$DEV_SECRETS/seal.key" ] || (umask 077 && openssl rand -base64 32 >"$DEV_SECRETS/seal.key")
 }
 
 cfg_write_mycnf() {
@@ -137,6 +139,14 @@ logs:
   node: "$ARK_NODE"
   poll_interval: 200ms
   start_at: beginning
+seal:
+  key_file: "$DEV_SECRETS/seal.key"
+webhooks:
+  allow_http: true
+  allow_private: true
+dns:
+  resolver: "127.0.0.54:$((ARK_PORT_BASE + 53))"
+  timeout: 300ms
 YAML
     cfg_yaml_common
   } | ark_write_if_changed "$ARK_ADMIND_CONFIG" && CFG_ADMIND_CHANGED=1
