@@ -65,25 +65,27 @@ class SdkInstall : public ::testing::Test {
 };
 
 TEST_F(SdkInstall, InstallsHeadersCMakePackagePkgConfigAndExample) {
-  for (const char* f :
-       {"include/ark-plugin/ark_plugin.h", "include/ark-plugin/ark_plugin_sdk.h",
-        "lib/cmake/ArkPlugin/ArkPluginConfig.cmake",
-        "lib/cmake/ArkPlugin/ArkPluginConfigVersion.cmake",
-        "lib/cmake/ArkPlugin/ArkPluginTargets.cmake", "share/pkgconfig/ark-plugin.pc",
-        "share/ark-plugin/example/CMakeLists.txt", "share/ark-plugin/example/example_plugin.cpp",
-        "share/ark-plugin/ark_plugin.map"}) {
+  const fs::path include = ARK_INSTALL_INCLUDEDIR "/ark-plugin";
+  const fs::path cmake = ARK_INSTALL_LIBDIR "/cmake/ArkPlugin";
+  const fs::path share = ARK_INSTALL_DATADIR;
+  for (const fs::path& f :
+       {include / "ark_plugin.h", include / "ark_plugin_sdk.h", cmake / "ArkPluginConfig.cmake",
+        cmake / "ArkPluginConfigVersion.cmake", cmake / "ArkPluginTargets.cmake",
+        share / "pkgconfig/ark-plugin.pc", share / "ark-plugin/example/CMakeLists.txt",
+        share / "ark-plugin/example/example_plugin.cpp", share / "ark-plugin/ark_plugin.map"}) {
     EXPECT_TRUE(fs::exists(prefix() / f)) << f;
   }
-  EXPECT_FALSE(fs::exists(prefix() / "lib/ark/plugins/webhook.so"))
+  EXPECT_FALSE(fs::exists(prefix() / ARK_PLUGIN_INSTALL_DIR / "webhook.so"))
       << "modules are another component";
 }
 
 TEST_F(SdkInstall, ExampleBuildsWithFindPackageAndLoads) {
   fs::path build = tmp_ / "build-cmake";
-  auto configure = run_command(std::string(ARK_CMAKE_COMMAND) + " -S " +
-                               q(prefix() / "share/ark-plugin/example") + " -B " + q(build) +
-                               " -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=" + q(prefix()) +
-                               " -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF");
+  auto configure =
+      run_command(std::string(ARK_CMAKE_COMMAND) + " -S " +
+                  q(prefix() / ARK_INSTALL_DATADIR / "ark-plugin/example") + " -B " + q(build) +
+                  " -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=" + q(prefix()) +
+                  " -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF");
   ASSERT_EQ(configure.exit_code, 0) << configure.output;
   auto compile = run_command(std::string(ARK_CMAKE_COMMAND) + " --build " + q(build));
   ASSERT_EQ(compile.exit_code, 0) << compile.output;
@@ -97,7 +99,8 @@ TEST_F(SdkInstall, ExampleBuildsWithFindPackageAndLoads) {
 }
 
 TEST_F(SdkInstall, ExampleBuildsWithPkgConfigAndLoads) {
-  std::string env = "PKG_CONFIG_PATH=" + q(prefix() / "share/pkgconfig") + " PKG_CONFIG_LIBDIR=";
+  std::string env =
+      "PKG_CONFIG_PATH=" + q(prefix() / ARK_INSTALL_DATADIR / "pkgconfig") + " PKG_CONFIG_LIBDIR=";
   auto version = run_command(env + " " ARK_PKG_CONFIG " --modversion ark-plugin");
   ASSERT_EQ(version.exit_code, 0) << version.output;
   EXPECT_EQ(version.output, ARK_PLUGIN_ABI_VERSION "\n");
@@ -106,12 +109,13 @@ TEST_F(SdkInstall, ExampleBuildsWithPkgConfigAndLoads) {
   std::string flags = cflags.output.substr(0, cflags.output.find('\n'));
   ASSERT_EQ(flags.rfind("-I", 0), 0u) << flags;
   EXPECT_EQ(fs::canonical(flags.substr(2, flags.find(' ') - 2)),
-            fs::canonical(prefix() / "include/ark-plugin"));
+            fs::canonical(prefix() / ARK_INSTALL_INCLUDEDIR / "ark-plugin"));
 
   auto map = run_command(env + " " ARK_PKG_CONFIG " --variable=exportmap ark-plugin");
   ASSERT_EQ(map.exit_code, 0) << map.output;
   std::string map_file = map.output.substr(0, map.output.find('\n'));
-  EXPECT_EQ(fs::canonical(map_file), fs::canonical(prefix() / "share/ark-plugin/ark_plugin.map"));
+  EXPECT_EQ(fs::canonical(map_file),
+            fs::canonical(prefix() / ARK_INSTALL_DATADIR / "ark-plugin/ark_plugin.map"));
 
   fs::path out = tmp_ / "build-pc";
   fs::create_directories(out);
@@ -132,8 +136,9 @@ TEST_F(SdkInstall, FindPackageRefusesAnotherAbiMajor) {
   testing::write_file(src / "CMakeLists.txt",
                       "cmake_minimum_required(VERSION 3.16)\nproject(v2 NONE)\n"
                       "find_package(ArkPlugin 2 REQUIRED CONFIG)\n");
-  auto configure = run_command(std::string(ARK_CMAKE_COMMAND) + " -S " + q(src) + " -B " +
-                               q(tmp_ / "build-v2") + " -DCMAKE_PREFIX_PATH=" + q(prefix()));
+  auto configure =
+      run_command(std::string(ARK_CMAKE_COMMAND) + " -S " + q(src) + " -B " + q(tmp_ / "build-v2") +
+                  " -DArkPlugin_DIR=" + q(prefix() / ARK_INSTALL_LIBDIR / "cmake/ArkPlugin"));
   EXPECT_NE(configure.exit_code, 0) << configure.output;
   EXPECT_NE(configure.output.find("ArkPluginConfig.cmake, version: " ARK_PLUGIN_ABI_VERSION),
             std::string::npos)
