@@ -46,6 +46,13 @@ Decision Connection::on_end_of_headers(std::string_view queue_id) {
   });
 }
 
+Decision Connection::on_body(std::string_view chunk) {
+  return guarded("body", [&] {
+    filter_->on_body(message_, chunk);
+    return Decision::proceed();
+  });
+}
+
 Decision Connection::on_end_of_message(std::string_view queue_id, const EditSink& apply) {
   return guarded("eom", [&] { return finish_eom(queue_id, apply); });
 }

@@ -37,6 +37,7 @@ class Connection {
   Decision on_mail();
   Decision on_header(std::string_view name, std::string_view value);
   Decision on_end_of_headers(std::string_view queue_id);
+  Decision on_body(std::string_view chunk);
   // Runs the end-of-message stages and, when the message passes, hands each header edit
   // to `apply` in order before returning the verdict.
   Decision on_end_of_message(std::string_view queue_id, const EditSink& apply);

@@ -8,6 +8,8 @@
 //
 // HeaderEdit lists the header changes to apply at end of message, in order. Header
 // indices are per header name (case-insensitive) and 1-based, as smfi_chgheader wants.
+// Insert puts a header at a position among all headers (0 = on top), as smfi_insheader
+// does; DKIM-Signature goes there.
 //
 // Thread-safety: value types.
 #pragma once
@@ -48,11 +50,11 @@ struct Decision {
 };
 
 struct HeaderEdit {
-  enum class Kind { Delete, Add };
+  enum class Kind { Delete, Add, Insert };
   Kind kind = Kind::Add;
   std::string name;
-  int index = 0;      // Delete: which occurrence of `name`, 1-based
-  std::string value;  // Add: the header value
+  int index = 0;      // Delete: which occurrence of `name`, 1-based; Insert: position
+  std::string value;  // Add, Insert: the header value
 
   bool operator==(const HeaderEdit&) const = default;
 };

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,12 +22,14 @@
 #include "core/base/exit_codes.h"
 #include "core/base/log.h"
 #include "core/config/config.h"
+#include "core/seal/seal.h"
 #include "core/storage/db.h"
 #include "milter/message_filter.h"
 #include "milter/settings.h"
 #include "milter/smfi/callbacks.h"
 #include "milter/smfi/listener.h"
 #include "milter/store/mysql_message_store.h"
+#include "milter/store/mysql_signing_key_store.h"
 
 namespace {
 
@@ -90,22 +93,51 @@ base::Status open_socket(const milter::MilterSettings& s) {
   return st;
 }
 
+milter::DkimSettings dkim_settings(const milter::MilterSettings& s) {
+  milter::DkimSettings d;
+  d.enabled = s.dkim_enabled;
+  d.ed25519 = s.dkim_ed25519;
+  d.tempfail_on_error = s.dkim_tempfail_on_error;
+  d.signed_headers = s.dkim_signed_headers;
+  return d;
+}
+
+// The seal key when DKIM signing is on (it unseals the stored private keys).
+base::Result<std::optional<seal::SealKey>> load_seal_key(const milter::MilterSettings& s) {
+  if (!s.dkim_enabled) {
+    return std::optional<seal::SealKey>();
+  }
+  auto key = seal::SealKey::load_file(s.seal_key_file);
+  if (!key) {
+    return base::Error::invalid("seal.key_file: " + key.error().message, "seal.key_file");
+  }
+  return std::optional<seal::SealKey>(std::move(*key));
+}
+
 // Never returns: see the notes on quick_exit.
-[[noreturn]] void run(const milter::MilterSettings& s, std::string secret) {
+[[noreturn]] void run(const milter::MilterSettings& s, std::string secret,
+                      std::optional<seal::SealKey> seal_key) {
   base::log_init("ark-milter", s.log_level, s.log_syslog);
   // Process-lifetime objects, deliberately never destroyed: libmilter leaves session
   // threads detached, so one may still be using them when smfi_main returns.
   auto* pool = new storage::DbPool(s.database);
   auto* store = new milter::MySqlMessageStore(*pool);
+  const auto& clock = base::SystemClock::instance();
+  milter::SigningKeys* keys = nullptr;
+  if (seal_key) {
+    keys = new milter::SigningKeys(*new milter::MySqlSigningKeyStore(*pool),
+                                   std::move(*seal_key), clock, s.dkim_cache_ttl_ms);
+  }
   milter::FilterSettings fs{std::move(secret), s.binding_max_age_s, s.node, s.on_internal_error};
   milter::smfi::install_filter(std::make_shared<const milter::MessageFilter>(
-      std::move(fs), *store, base::SystemClock::instance()));
+      std::move(fs), *store, clock, keys, dkim_settings(s)));
   if (base::Status st = open_socket(s); !st) {
     std::quick_exit(fail("startup_failed", st.error()));
   }
   log_database_state(*pool);
   base::log_info("started", {{"socket", s.socket},
                              {"node", s.node},
+                             {"dkim", keys != nullptr ? "on" : "off"},
                              {"on_internal_error", milter::to_string(s.on_internal_error)}});
   int rc = smfi_main();
   milter::smfi::remove_listener_socket(s);
@@ -139,6 +171,10 @@ int main(int argc, char** argv) {
   if (!secret) {
     return config_error(opts.config_path + ": " + secret.error().message);
   }
+  auto seal_key = load_seal_key(*settings);
+  if (!seal_key) {
+    return config_error(opts.config_path + ": " + seal_key.error().message);
+  }
   if (opts.check_config) {
     if (base::Status st = milter::smfi::check_listener(*settings); !st) {
       return config_error(opts.config_path + ": " + st.error().message);
@@ -146,5 +182,5 @@ int main(int argc, char** argv) {
     std::cout << "ark-milter: " << opts.config_path << ": OK\n";
     return base::kExitOk;
   }
-  run(*settings, std::move(*secret));
+  run(*settings, std::move(*secret), std::move(*seal_key));
 }

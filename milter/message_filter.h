@@ -1,6 +1,7 @@
 // MessageFilter: the per-message pipeline, one method per SMTP stage the milter handles.
-// It composes the stages (bind the tenant at end of headers, record and stamp at end of
-// message) and holds what every connection shares: settings, the store, the clock.
+// It composes the stages (bind the tenant at end of headers; at end of message, in this
+// order: [rewrite slot, later] -> DKIM sign over the final body -> record and stamp) and
+// holds what every connection shares: settings, the store, the clock, the DKIM keys.
 //
 // It knows nothing about libmilter: the adapter in milter/smfi/ feeds it strings and
 // applies the Decisions it returns, so unit tests drive it directly with a fake store and
@@ -20,6 +21,7 @@
 #include "milter/decision.h"
 #include "milter/message_state.h"
 #include "milter/stages/bind_tenant.h"
+#include "milter/stages/dkim_sign.h"
 #include "milter/stages/record_queue_id.h"
 #include "milter/store/message_store.h"
 
@@ -34,13 +36,18 @@ struct FilterSettings {
 
 class MessageFilter {
  public:
-  MessageFilter(FilterSettings settings, MessageStore& store, const base::Clock& clock);
+  // keys: null disables DKIM signing (then headers and body are not collected).
+  MessageFilter(FilterSettings settings, MessageStore& store, const base::Clock& clock,
+                const SigningKeys* keys = nullptr, DkimSettings dkim = {});
 
   Verdict on_internal_error() const { return on_internal_error_; }
   const base::Clock& clock() const { return clock_; }
 
   // Each header as Postfix sends it (name without the colon).
   void on_header(MessageState& state, std::string_view name, std::string_view value) const;
+  // Each body chunk as Postfix sends it (only when DKIM signing is active).
+  void on_body(MessageState& state, std::string_view chunk) const;
+  bool wants_body() const { return sign_.active(); }
   Decision end_of_headers(MessageState& state) const;
   EomResult end_of_message(MessageState& state, std::string_view queue_id) const;
 
@@ -48,6 +55,7 @@ class MessageFilter {
   Verdict on_internal_error_;
   const base::Clock& clock_;
   BindTenant bind_;
+  DkimSign sign_;
   RecordQueueId record_;
 };
 

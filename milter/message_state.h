@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/mail/binding.h"
+#include "milter/dkim/signing_input.h"
 
 namespace ark::milter {
 
@@ -21,6 +22,7 @@ struct MessageState {
   mail::Binding binding;                    // valid only when bound
   std::string queue_id;                     // Postfix {i}, once known (for the log line)
   bool logged = false;                      // the summary line was written
+  dkim::SigningInput dkim;                  // headers and body hash, when DKIM signs
 
   void reset(int64_t now_us) { *this = MessageState{.started_us = now_us}; }
 };

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace ark::milter {
@@ -55,6 +57,44 @@ std::string resolve_node(const std::string& configured) {
   return name;
 }
 
+void add_dkim_keys(config::Schema& s) {
+  s.add({"dkim.enabled", KeyType::Bool, "true",
+         "DKIM-sign mail whose From domain is a verified domain of its tenant"});
+  s.add({"dkim.ed25519", KeyType::Bool, "true",
+         "add an ed25519-sha256 signature when the domain has a published Ed25519 key"});
+  s.add({"dkim.key_cache_ttl", KeyType::Duration, "60s",
+         "how long a domain's keys (or their absence) are cached", {}, 0, 86400000});
+  s.add({"dkim.on_error", KeyType::Enum, "tempfail",
+         "when signing fails (database down, a key that does not unseal): tempfail or "
+         "deliver unsigned",
+         {"tempfail", "unsigned"}});
+  s.add({"dkim.signed_headers", KeyType::List, "",
+         "header fields to sign (lower case, must include from); empty: the built-in set"});
+  s.add({"seal.key_file", KeyType::String, "/etc/ark/seal.key",
+         "the key ark-admind seals DKIM private keys with (same file); not world-readable"});
+}
+
+Result<bool> read_dkim(const config::Config& cfg, MilterSettings& s) {
+  s.dkim_enabled = cfg.get_bool("dkim.enabled");
+  s.dkim_ed25519 = cfg.get_bool("dkim.ed25519");
+  s.dkim_cache_ttl_ms = cfg.get_duration_ms("dkim.key_cache_ttl");
+  s.dkim_tempfail_on_error = cfg.get_string("dkim.on_error") == "tempfail";
+  s.dkim_signed_headers = cfg.get_list("dkim.signed_headers");
+  bool has_from = s.dkim_signed_headers.empty();
+  for (auto& h : s.dkim_signed_headers) {
+    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
+    has_from = has_from || h == "from";
+  }
+  if (!has_from) {
+    return key_error("dkim.signed_headers", "must include from (RFC 6376 §5.4)");
+  }
+  s.seal_key_file = cfg.get_string("seal.key_file");
+  if (s.dkim_enabled && s.seal_key_file.empty()) {
+    return key_error("seal.key_file", "must name a file while dkim.enabled is true");
+  }
+  return true;
+}
+
 }  // namespace
 
 config::Schema milter_schema() {
@@ -87,6 +127,7 @@ config::Schema milter_schema() {
          {},
          1000,
          86400000});
+  add_dkim_keys(s);
   storage::add_database_keys(s);
   s.add({"log.level",
          KeyType::Enum,
@@ -153,6 +194,9 @@ Result<MilterSettings> milter_settings(const config::Config& cfg) {
     return db.error();
   }
   s.database = *db;
+  if (auto dkim = read_dkim(cfg, s); !dkim) {
+    return dkim.error();
+  }
   base::parse_log_level(cfg.get_string("log.level"), &s.log_level);
   s.log_syslog = cfg.get_bool("log.syslog");
   return s;

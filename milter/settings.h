@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/log.h"
 #include "core/base/result.h"
@@ -44,6 +45,13 @@ struct MilterSettings {
   std::string binding_secret_file;
   int64_t binding_max_age_s = 600;
   storage::DbSettings database;
+  // DKIM signing (milter/stages/dkim_sign.h); the seal key unseals the stored private keys.
+  bool dkim_enabled = true;
+  bool dkim_ed25519 = true;
+  int64_t dkim_cache_ttl_ms = 60000;
+  bool dkim_tempfail_on_error = true;
+  std::vector<std::string> dkim_signed_headers;  // empty: the signer's default set
+  std::string seal_key_file;
   base::LogLevel log_level = base::LogLevel::Info;
   bool log_syslog = false;
 };

@@ -14,6 +14,7 @@ namespace ark::milter::smfi {
 namespace {
 
 // The actions and the steps we ask for; everything else stays off (see the header).
+// The body is asked for only while DKIM signing is active (the signer hashes it).
 constexpr unsigned long kActions = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
 constexpr unsigned long kSkippedSteps =
     SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NODATA | SMFIP_NOUNKNOWN | SMFIP_NOBODY;
@@ -102,13 +103,23 @@ sfsistat dispatch(SMFICTX* ctx, const char* stage, F&& fn) noexcept {
 base::Status apply_edit(SMFICTX* ctx, const HeaderEdit& edit) {
   std::string name = edit.name;  // libmilter takes char*, though it does not write
   std::string value = edit.value;
-  int rc = edit.kind == HeaderEdit::Kind::Delete
-               ? smfi_chgheader(ctx, name.data(), edit.index, nullptr)
-               : smfi_addheader(ctx, name.data(), value.data());
+  int rc = MI_FAILURE;
+  const char* call = "smfi_addheader";
+  switch (edit.kind) {
+    case HeaderEdit::Kind::Delete:
+      call = "smfi_chgheader";
+      rc = smfi_chgheader(ctx, name.data(), edit.index, nullptr);
+      break;
+    case HeaderEdit::Kind::Add:
+      rc = smfi_addheader(ctx, name.data(), value.data());
+      break;
+    case HeaderEdit::Kind::Insert:
+      call = "smfi_insheader";
+      rc = smfi_insheader(ctx, edit.index, name.data(), value.data());
+      break;
+  }
   if (rc != MI_SUCCESS) {
-    return base::Error::internal(
-        std::string(edit.kind == HeaderEdit::Kind::Delete ? "smfi_chgheader" : "smfi_addheader") +
-        " failed for " + edit.name);
+    return base::Error::internal(std::string(call) + " failed for " + edit.name);
   }
   return {};
 }
@@ -122,7 +133,11 @@ sfsistat on_negotiate(SMFICTX*, unsigned long actions, unsigned long steps, unsi
     return SMFIS_REJECT;
   }
   *out_actions = kActions;
-  *out_steps = steps & kSkippedSteps;
+  unsigned long skipped = kSkippedSteps;
+  if (auto filter = current_filter(); filter && filter->wants_body()) {
+    skipped &= ~static_cast<unsigned long>(SMFIP_NOBODY);
+  }
+  *out_steps = steps & skipped;
   *out_f2 = 0;
   *out_f3 = 0;
   base::log_debug(
@@ -168,6 +183,12 @@ sfsistat on_eoh(SMFICTX* ctx) {
   return dispatch(ctx, "eoh", [&](Connection& c) { return c.on_end_of_headers(symbol(ctx, "i")); });
 }
 
+sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t len) {
+  return dispatch(ctx, "body", [&](Connection& c) {
+    return c.on_body(std::string_view(reinterpret_cast<const char*>(chunk), len));
+  });
+}
+
 sfsistat on_eom(SMFICTX* ctx) {
   return dispatch(ctx, "eom", [&](Connection& c) {
     return c.on_end_of_message(symbol(ctx, "i"),
@@ -206,6 +227,7 @@ base::Status register_filter() {
   desc.xxfi_envfrom = on_envfrom;
   desc.xxfi_header = on_header;
   desc.xxfi_eoh = on_eoh;
+  desc.xxfi_body = on_body;
   desc.xxfi_eom = on_eom;
   desc.xxfi_abort = on_abort;
   desc.xxfi_close = on_close;

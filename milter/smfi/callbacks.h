@@ -3,8 +3,9 @@
 // becomes smfi_setreply + an sfsistat.
 //
 // Protocol (Sendmail milter protocol v6 as Postfix speaks it): we negotiate only what we
-// use: actions ADDHDRS|CHGHDRS; steps connect, MAIL, headers, end of headers, end of
-// message, abort, close. HELO, RCPT, DATA, unknown commands and the body are switched off
+// use: actions ADDHDRS|CHGHDRS (smfi_insheader for DKIM-Signature is covered by ADDHDRS);
+// steps connect, MAIL, headers, end of headers, body (only while DKIM signing is active),
+// end of message, abort, close. HELO, RCPT, DATA and unknown commands are switched off
 // (SMFIP_NO*), so Postfix does not send them. Macros used: {i} (queue id) at end of
 // headers (for logging) and at end of message (recorded); Postfix sends {i} at both by
 // default (milter_end_of_header_macros, milter_end_of_data_macros).
