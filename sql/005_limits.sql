@@ -1,0 +1,46 @@
+-- 005: tenant sending inside Postfix (issue 4): per-tenant send limits and their shared
+-- counters, and what the milter records about held mail.
+-- Writers: ark-milter (counters, held state, SMTP-submitted messages), ark-policyd
+-- (credentials.last_used_at only), admind (tenant_send_limits, releases).
+
+-- A tenant's own send limits (emails = recipients per window). NULL: the configured default
+-- (limits.hourly/daily/monthly in milter.yaml and admind.yaml); 0: unlimited.
+CREATE TABLE tenant_send_limits (
+  tenant_id   VARCHAR(32)  NOT NULL PRIMARY KEY,
+  hourly      INT          NULL,
+  daily       INT          NULL,
+  monthly     INT          NULL,
+  updated_at  DATETIME(6)  NOT NULL,
+  CONSTRAINT tenant_send_limits_tenant FOREIGN KEY (tenant_id) REFERENCES tenants(id)
+    ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Emails counted per tenant and calendar window (UTC; policy/engine/limits.h). The milter
+-- reserves all windows of a message in one transaction (SELECT ... FOR UPDATE, in the
+-- fixed order hour, day, month), so any number of Postfix nodes share a limit exactly.
+-- sandbox_day counts mail from the sandbox sender. approaching_at / exceeded_at: when
+-- SendLimitApproaching / SendLimitExceeded was recorded for the window (once per window).
+CREATE TABLE send_counters (
+  tenant_id      VARCHAR(32)  NOT NULL,
+  period         ENUM('hour','day','month','sandbox_day') NOT NULL,
+  window_start   DATETIME     NOT NULL,
+  used           INT          NOT NULL DEFAULT 0,
+  approaching_at DATETIME(6)  NULL,
+  exceeded_at    DATETIME(6)  NULL,
+  PRIMARY KEY (tenant_id, period, window_start),
+  KEY send_counters_start (window_start),
+  CONSTRAINT send_counters_tenant FOREIGN KEY (tenant_id) REFERENCES tenants(id)
+    ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Held mail. held_at: the milter put the message into Postfix's hold queue on node
+-- messages.node under messages.queue_id (cleared when it is released). held_reason: why
+-- this email is held (the engine's token: recipient_suppressed, send_limit_exceeded,
+-- credential_held) and held_detail the human text shown in its history.
+ALTER TABLE messages ADD COLUMN held_at DATETIME(6) NULL;
+ALTER TABLE emails
+  ADD COLUMN held_reason VARCHAR(64)  NULL,
+  ADD COLUMN held_detail VARCHAR(500) NULL;
+
+-- ark-milter binds SMTP AUTH mail by credential name ({tenantId}/{name}, policyd's login).
+-- credentials_name (tenant_id, name) of 002 already serves that lookup.
