@@ -18,15 +18,14 @@ CREATE TABLE tenant_send_limits (
 -- Emails counted per tenant and calendar window (UTC; policy/engine/limits.h). The milter
 -- reserves all windows of a message in one transaction (SELECT ... FOR UPDATE, in the
 -- fixed order hour, day, month), so any number of Postfix nodes share a limit exactly.
--- sandbox_day counts mail from the sandbox sender. approaching_at / exceeded_at: when
--- SendLimitApproaching / SendLimitExceeded was recorded for the window (once per window).
+-- sandbox_day counts mail from the sandbox sender. SendLimitApproaching / SendLimitExceeded
+-- go to the outbox (events, sql/004) with source_key "limit:<tenant>:<period>:<window start
+-- unix>:approaching|exceeded", so each is recorded once per window, whichever node sees it.
 CREATE TABLE send_counters (
   tenant_id      VARCHAR(32)  NOT NULL,
   period         ENUM('hour','day','month','sandbox_day') NOT NULL,
   window_start   DATETIME     NOT NULL,
   used           INT          NOT NULL DEFAULT 0,
-  approaching_at DATETIME(6)  NULL,
-  exceeded_at    DATETIME(6)  NULL,
   PRIMARY KEY (tenant_id, period, window_start),
   KEY send_counters_start (window_start),
   CONSTRAINT send_counters_tenant FOREIGN KEY (tenant_id) REFERENCES tenants(id)
