@@ -53,6 +53,9 @@ config::Schema build() {
   s.add({"dns.resolver", KeyType::String, "127.0.0.1:53",
          "nameserver (IP:port, [IPv6]:port) asked by domain and track-domain verification"});
   s.add({"dns.timeout", KeyType::Duration, "2s", "timeout per DNS query attempt", {}, 1, 60000});
+  s.add({"dns.recheck_interval", KeyType::Duration, "6h",
+         "how often verified domains are re-checked (DomainDNSError on a change); 0: never",
+         {}, 0, 30LL * 86400000});
   storage::add_database_keys(s);
   s.add({"log.level", KeyType::Enum, "info", "least severe level logged",
          {"debug", "info", "warning", "error"}});

@@ -11,6 +11,7 @@
 #include "admind/admind_config.h"
 #include "admind/api/resource_module.h"
 #include "admind/api/services.h"
+#include "admind/dns_monitor/monitor_module.h"
 #include "admind/http/server.h"
 #include "admind/logs/follower.h"
 #include "admind/store/email_store.h"
@@ -94,6 +95,16 @@ class AdmindApp final : public Poco::Util::ServerApplication {
       base::log_info("api_listening", {{"host", ss.host}, {"port", server->port()},
                                        {"routes", static_cast<int>(router.size())}});
     }
+    // DNS re-check of verified domains (issue 5), with the api role; safe on several
+    // instances (each domain is claimed before it is checked).
+    auto dns_checks = dns_monitor::MonitorModule::create(cfg_, db, clock);
+    if (!dns_checks) {
+      std::cerr << "ark-admind: " << dns_checks.error().message << "\n";
+      return base::kExitConfig;
+    }
+    if (cfg_.has_item("roles", "api")) {
+      (*dns_checks)->monitor().start();
+    }
     std::unique_ptr<logs::Follower> follower;
     if (cfg_.has_item("roles", "logs")) {
       follower = std::make_unique<logs::Follower>(logs::follower_settings(cfg_), db, clock);
@@ -101,6 +112,7 @@ class AdmindApp final : public Poco::Util::ServerApplication {
     }
     waitForTerminationRequest();
     base::log_info("shutting_down");
+    (*dns_checks)->monitor().stop();
     if (follower) {
       follower->stop();
     }

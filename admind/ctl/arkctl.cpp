@@ -4,6 +4,7 @@
 //   postfix-config --milter-config FILE [--main|--master]
 //                                            print the Postfix settings for our daemons
 //   check-config                             validate the admind config
+//   dns-check | dkim-rotate | dkim-ed25519   DNS re-check and DKIM keys (ctl/dns_commands.h)
 // Global: --config FILE (admind.yaml; its database.* keys are used).
 #include <filesystem>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "admind/admind_config.h"
+#include "admind/ctl/dns_commands.h"
 #include "admind/ctl/postfix_config.h"
 #include "admind/store/key_store.h"
 #include "core/base/exit_codes.h"
@@ -34,7 +36,9 @@ int usage() {
                "  migrate [--dir DIR]\n"
                "  create-api-key [--name NAME] [--tenant TENANT_ID]\n"
                "  postfix-config --milter-config milter.yaml [--main|--master]\n"
-               "  check-config\n";
+               "  check-config\n"
+               "  dns-check [--domain UUID]\n"
+               "  dkim-rotate --domain UUID | dkim-ed25519 --domain UUID\n";
   return base::kExitUsage;
 }
 
@@ -174,6 +178,9 @@ int main(int argc, char** argv) {
     }
     if (a.command == "postfix-config") {
       return cmd_postfix_config(a);
+    }
+    if (admind::ctl::is_dns_command(a.command)) {
+      return admind::ctl::run_dns_command(a.config, a.command, a.opts);
     }
     if (a.command == "check-config") {
       auto cfg = config::load_config(admind::admind_schema(), a.config);
