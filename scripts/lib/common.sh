@@ -82,6 +82,7 @@ ark_settings_from_env() {
   ARK_SINK_4XX_PORT=$((b + 27))
   ARK_SINK_5XX_PORT=$((b + 28))
   ARK_API_PORT=$((b + 80))
+  ARK_DNS_PORT=$((b + 53))
   ARK_NODE="${ARK_NODE:-dev1}"
   ARK_HOSTNAME="${ARK_HOSTNAME:-mx.ark-dev.test}"
   ARK_LOG_LEVEL="${ARK_LOG_LEVEL:-info}"
@@ -111,6 +112,9 @@ ark_derived_settings() {
   ARK_MILTER_BIN="$ARK_BUILD_DIR/milter/ark-milter"
   ARK_ADMIND_BIN="$ARK_BUILD_DIR/admind/ark-admind"
   ARK_ARKCTL="$ARK_BUILD_DIR/admind/arkctl"
+  ARK_DNS_ADDR=127.0.0.54
+  ARK_NSD_CONF="$ARK_DEV_DIR/dns/nsd.conf"
+  ARK_DNS_ZONE_DIR="$ARK_DEV_DIR/dns/zones"
 }
 
 # Variables written to $ARK_DEV_DIR/env, in order.
@@ -124,6 +128,7 @@ ARK_ENV_KEYS=(
   ARK_MILTER_SOCKET ARK_MILTER_CONFIG ARK_ADMIND_CONFIG ARK_BINDING_SECRET_FILE
   ARK_LOG_DIR ARK_RUN_DIR ARK_DEV_CTL ARK_MILTER_BIN ARK_ADMIND_BIN ARK_ARKCTL
   ARK_ORG_API_KEY
+  ARK_DNS_ADDR ARK_DNS_PORT ARK_NSD_CONF ARK_DNS_ZONE_DIR
 )
 
 # Loads the settings a previous dev-up saved (used by dev-down and dev-ctl).

@@ -108,6 +108,10 @@ milter:
 binding:
   secret_file: "$ARK_BINDING_SECRET_FILE"
   max_age: 10m
+seal:
+  key_file: "$DEV_SECRETS/seal.key"
+dkim:
+  key_cache_ttl: 1s
 YAML
     cfg_yaml_common
   } | ark_write_if_changed "$ARK_MILTER_CONFIG" && CFG_MILTER_CHANGED=1
