@@ -34,6 +34,18 @@ config::Schema build() {
          100000});
   s.add({"logs.start_at", KeyType::Enum, "end",
          "where to start when no checkpoint exists yet", {"beginning", "end"}});
+  s.add({"logs.rotated_files", KeyType::String, "",
+         "glob of rotated copies of the log, searched after a restart; empty: "
+         "<maillog_file>.* and <maillog_file>-*"});
+  s.add({"bounces.lmtp_socket", KeyType::String, "",
+         "UNIX socket of the LMTP server taking NDRs for dns.return_path_host; empty: off"});
+  s.add({"bounces.lmtp_socket_group", KeyType::String, "postfix",
+         "group of the LMTP socket (Postfix's lmtp client must be able to connect)"});
+  s.add({"bounces.suppress_on_ndr", KeyType::Bool, "true",
+         "suppress the address (reason `hard fail`) when a later NDR is permanent (5.x.x)"});
+  s.add({"postfix.config_directory", KeyType::String, "",
+         "Postfix config directory passed to postqueue/postsuper -c for manual retries; "
+         "empty: Postfix's default"});
   s.add({"seal.key_file", KeyType::String, "/etc/ark/seal.key",
          "32-byte key (base64 or raw) sealing stored secrets; not world-readable"});
   s.add({"webhooks.allow_http", KeyType::Bool, "false",

@@ -44,6 +44,7 @@ int usage() {
 
 struct Args {
   std::string config = "/etc/ark/admind.yaml";
+  bool config_given = false;  // --config was on the command line
   std::string command;
   std::map<std::string, std::string> opts;  // --name value / --flag ""
 };
@@ -53,6 +54,7 @@ bool parse_args(int argc, char** argv, Args* a) {
     std::string s = argv[i];
     if (s == "--config" && i + 1 < argc) {
       a->config = argv[++i];
+      a->config_given = true;
     } else if (s.rfind("--", 0) == 0) {
       bool flag = s == "--main" || s == "--master";
       if (!flag && i + 1 >= argc) {
@@ -129,6 +131,28 @@ int cmd_create_key(const Args& a) {
   });
 }
 
+// The bounce intake's part of the wiring comes from admind.yaml: --config, else the
+// admind.yaml next to the milter config, else the default path; none found: no intake.
+bool add_delivery_wiring(const Args& a, const std::string& milter_config,
+                         admind::ctl::PostfixWiring* w) {
+  std::string path = a.config;
+  if (!a.config_given) {
+    auto beside = std::filesystem::path(milter_config).parent_path() / "admind.yaml";
+    path = std::filesystem::exists(beside) ? beside.string() : a.config;
+    if (!std::filesystem::exists(path)) {
+      return true;
+    }
+  }
+  auto cfg = config::load_config(admind::admind_schema(), path);
+  if (!cfg) {
+    std::cerr << "arkctl: " << cfg.error().message << "\n";
+    return false;
+  }
+  w->return_path_host = cfg->get_string("dns.return_path_host");
+  w->bounce_lmtp_socket = cfg->get_string("bounces.lmtp_socket");
+  return true;
+}
+
 int cmd_postfix_config(const Args& a) {
   auto it = a.opts.find("milter-config");
   if (it == a.opts.end()) {
@@ -144,7 +168,10 @@ int cmd_postfix_config(const Args& a) {
     std::cerr << "arkctl: " << ms.error().message << "\n";
     return base::kExitConfig;
   }
-  admind::ctl::PostfixWiring w{ms->socket};
+  admind::ctl::PostfixWiring w{ms->socket, "", ""};
+  if (!add_delivery_wiring(a, it->second, &w)) {
+    return base::kExitConfig;
+  }
   bool main_only = a.opts.count("main") != 0;
   bool master_only = a.opts.count("master") != 0;
   if (!master_only) {

@@ -17,6 +17,34 @@ base::Result<std::string> postfix_milter_address(const std::string& s) {
   return base::Error::invalid("unsupported milter socket: " + s);
 }
 
+namespace {
+
+// Issue 6: what the log follower and the bounce intake need from Postfix.
+std::string render_delivery_main_cf(const PostfixWiring& w) {
+  std::string out;
+  out += "# ark-postfix: one log line per outgoing TLS connection, so each delivery attempt\n";
+  out += "# can report sentWithSsl.\n";
+  out += "smtp_tls_loglevel = 1\n";
+  out += "# ark-postfix: retries close to Ark's schedule (behaviour.md Appendix C.5). Kept as\n";
+  out += "# comments so an existing schedule stays; admind's postfix.* keys must match main.cf.\n";
+  out += "#minimal_backoff_time = 5m\n";
+  out += "#maximal_backoff_time = 4h\n";
+  out += "#maximal_queue_lifetime = 2d\n";
+  out += "#bounce_queue_lifetime = 2d\n";
+  if (w.return_path_host.empty() || w.bounce_lmtp_socket.empty()) {
+    out += "# ark-postfix: no bounce intake (admind bounces.lmtp_socket is not set).\n";
+    return out;
+  }
+  out += "# ark-postfix: non-delivery reports for outgoing mail come back to the return-path\n";
+  out += "# host and are handed to ark-admind over LMTP. If relay_domains is already in use,\n";
+  out += "# add the host to it and map it in transport_maps to the same lmtp: next hop instead.\n";
+  out += "relay_domains = " + w.return_path_host + "\n";
+  out += "relay_transport = lmtp:unix:" + w.bounce_lmtp_socket + "\n";
+  return out;
+}
+
+}  // namespace
+
 base::Result<std::string> render_main_cf(const PostfixWiring& w) {
   auto addr = postfix_milter_address(w.milter_socket);
   if (!addr) {
@@ -33,6 +61,7 @@ base::Result<std::string> render_main_cf(const PostfixWiring& w) {
   out += "milter_content_timeout = 60s\n";
   out += "# ark-postfix: long queue ids are never reused, so a log line names one message.\n";
   out += "enable_long_queue_ids = yes\n";
+  out += render_delivery_main_cf(w);
   return out;
 }
 

@@ -13,6 +13,10 @@ namespace ark::admind::ctl {
 
 struct PostfixWiring {
   std::string milter_socket;  // libmilter form: unix:/path or inet:PORT@HOST
+  // Bounce intake (admind bounces.lmtp_socket, dns.return_path_host): when both are set,
+  // mail for the return-path host is relayed to admind's LMTP socket.
+  std::string return_path_host;
+  std::string bounce_lmtp_socket;
 };
 
 // Translates libmilter's socket syntax to Postfix's (inet:PORT@HOST -> inet:HOST:PORT).

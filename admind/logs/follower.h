@@ -1,13 +1,21 @@
-// The `logs` role: follows this node's Postfix log and turns delivery lines into
-// delivery attempts and email statuses (design.md §2, §6 step 4).
+// The `logs` role: follows this node's Postfix log and turns it into delivery attempts,
+// email statuses, suppressions and outbox events (design.md §2, §6 step 4; the status
+// machine is admind/delivery/transitions.h).
 //
-// Exactly once: the checkpoint (file identity dev:inode + byte offset of the next unread
-// line) is written in the same transaction as the attempts derived from the lines before
-// it, and attempts carry the (node, file, offset) of their line under a unique key. A
-// crash between reading and committing therefore re-reads the same lines and writes
-// nothing twice. Only complete lines (ending in '\n') are consumed.
-// Rotation: a new inode restarts at offset 0 of the new file; a file shorter than the
-// checkpoint (copytruncate) restarts at 0.
+// Exactly once: the checkpoint (file id + offset of the next unread line, log_reader.h) is
+// written in the same transaction as everything derived from the lines before it, and
+// attempts carry the (node, file id, offset) of their line under a unique key, events a
+// unique source key. A crash before the commit re-reads the same lines; after it, nothing
+// is read twice. Rotation, copytruncate, partial last lines and restarts are LogReader's.
+// Clock jumps: nothing waits on the wall clock (polls wait on a steady clock); ordering is
+// by log position, never by time stamps; a stamp's year is the one nearest to now.
+//
+// Several nodes: each node runs one follower over its own log; checkpoints are per node
+// and a log line only ever matches messages queued on the same node (messages.node).
+//
+// A line that the database refuses for a reason other than a transient one (a bug or data
+// it cannot store) is retried alone, then skipped with an error log line, so one bad line
+// never stops delivery tracking.
 //
 // Ownership: borrows the pool and clock. Thread-safety: start() runs one background
 // thread; poll_once() is for tests and must not run concurrently with it.
@@ -20,6 +28,8 @@
 #include <string>
 #include <thread>
 
+#include "admind/logs/log_reader.h"
+#include "admind/logs/tls_tracker.h"
 #include "core/base/clock.h"
 #include "core/base/result.h"
 #include "core/config/config.h"
@@ -29,6 +39,7 @@ namespace ark::admind::logs {
 
 struct FollowerSettings {
   std::string path;
+  std::string rotated_glob;  // "" -> "<path>.*" and "<path>-*"
   std::string node;
   int poll_ms = 200;
   int batch_lines = 500;
@@ -38,10 +49,13 @@ struct FollowerSettings {
 FollowerSettings follower_settings(const config::Config& cfg);
 
 struct PollStats {
-  int lines = 0;      // complete lines consumed
-  int applied = 0;    // delivery attempts written
-  int unmatched = 0;  // delivery lines for mail we do not know (not API/SMTP-bound)
-  int skipped = 0;    // lines that are not delivery lines
+  int lines = 0;          // lines consumed
+  int applied = 0;        // delivery attempts written
+  int events = 0;         // outbox events written
+  int unmatched = 0;      // delivery lines for mail we do not know (not API/SMTP-bound)
+  int skipped = 0;        // lines that change nothing (not a delivery, hold, expiry, ...)
+  int rejected = 0;       // lines the database refused for good (logged, then passed)
+  bool switched = false;  // the batch moved to another log file
 };
 
 class Follower {
@@ -54,17 +68,17 @@ class Follower {
   base::Result<PollStats> poll_once();
 
  private:
-  struct Checkpoint {
-    std::string file_id;
-    int64_t offset = 0;
-  };
-  base::Result<Checkpoint> load_checkpoint();
+  base::Status open_reader();
+  base::Status apply_batch(const LogBatch& b, PollStats* stats);
   void run();
 
   FollowerSettings s_;
   storage::DbPool& db_;
   const base::Clock& clock_;
-  std::optional<Checkpoint> cp_;
+  LogReader reader_;
+  TlsTracker tls_;
+  bool opened_ = false;
+  int single_line_mode_ = 0;  // lines left to apply one per transaction after a failure
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable cv_;

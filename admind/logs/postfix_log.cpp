@@ -233,6 +233,38 @@ std::optional<LineHeader> parse_line_header(std::string_view line, std::string_v
   return h;
 }
 
+std::optional<TlsConnection> parse_tls_line(std::string_view line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
+    line.remove_suffix(1);
+  }
+  Scanner s(line);
+  LineHeader h;
+  if (!parse_stamp(s, h.time) || !s.eat(' ')) {
+    return std::nullopt;
+  }
+  std::string_view host = s.take_until(' ');
+  if (host.empty() || !s.eat(' ') || !parse_program(s, h)) {
+    return std::nullopt;
+  }
+  std::string_view trust = s.take_until(' ');
+  if (trust != "Anonymous" && trust != "Untrusted" && trust != "Trusted" && trust != "Verified") {
+    return std::nullopt;
+  }
+  if (!s.eat(" TLS connection established to ")) {
+    return std::nullopt;
+  }
+  std::string_view rest = s.rest();
+  size_t end = rest.find("]:");
+  if (end == std::string_view::npos) {
+    return std::nullopt;
+  }
+  size_t colon = rest.find(':', end + 2);
+  if (colon == std::string_view::npos || colon == end + 2) {
+    return std::nullopt;
+  }
+  return TlsConnection{h.service, h.pid, std::string(rest.substr(0, colon)), std::string(trust)};
+}
+
 std::optional<LogRecord> parse_postfix_line(std::string_view line) {
   std::string_view payload;
   std::optional<LineHeader> header = parse_line_header(line, &payload);

@@ -206,6 +206,18 @@ struct LogRecord {
 // Returns std::nullopt for anything that is not one of the records above.
 std::optional<LogRecord> parse_postfix_line(std::string_view line);
 
+// A delivery agent's TLS session, logged without a queue id when smtp_tls_loglevel >= 1:
+//   "<trust> TLS connection established to <host>[<addr>]:<port>: TLSv1.3 with cipher ..."
+// with <trust> one of Anonymous, Untrusted, Trusted, Verified. The deliveries that follow
+// from the same process to the same peer went over it (see tls_tracker.h).
+struct TlsConnection {
+  std::string service;  // "smtp", "relay/smtp"
+  int pid = 0;
+  std::string peer;  // "host[addr]:port", as delivery lines write relay=
+  std::string trust;
+};
+std::optional<TlsConnection> parse_tls_line(std::string_view line);
+
 // Only the common prefix: time, host, program, pid and queue id. std::nullopt when the line
 // is not a Postfix line with a queue id (or NOQUEUE). `payload` (optional) receives the text
 // after "<QUEUEID>: ", a view into `line`.

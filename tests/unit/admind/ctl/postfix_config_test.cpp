@@ -29,5 +29,16 @@ TEST(PostfixConfig, MainCfWiresTheMilterAndFailsClosed) {
   }
 }
 
+TEST(PostfixConfig, MainCfLogsTlsAndRoutesBouncesOnlyWhenConfigured) {
+  auto plain = render_main_cf({"unix:/x/m.sock", "", ""});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_NE(plain->find("smtp_tls_loglevel = 1\n"), std::string::npos);
+  EXPECT_EQ(plain->find("relay_transport"), std::string::npos);
+  auto wired = render_main_cf({"unix:/x/m.sock", "rp.brand.test", "/run/ark/bounce.lmtp"});
+  ASSERT_TRUE(wired.ok());
+  EXPECT_NE(wired->find("relay_domains = rp.brand.test\n"), std::string::npos);
+  EXPECT_NE(wired->find("relay_transport = lmtp:unix:/run/ark/bounce.lmtp\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ark::admind::ctl

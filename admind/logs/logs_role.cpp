@@ -1,0 +1,64 @@
+// The logs role's composition; see logs_role.h.
+#include "admind/logs/logs_role.h"
+
+namespace ark::admind::logs {
+
+base::Result<std::unique_ptr<LogsRole>> LogsRole::create(const config::Config& cfg,
+                                                         storage::DbPool& db,
+                                                         const base::Clock& clock,
+                                                         const std::string& binding_secret,
+                                                         delivery::SubmitFn submit) {
+  if (binding_secret.empty()) {
+    return base::Error::invalid("binding.secret_file: the logs role needs the secret");
+  }
+  std::unique_ptr<LogsRole> r(new LogsRole);
+  FollowerSettings fs = follower_settings(cfg);
+  r->follower_ = std::make_unique<Follower>(fs, db, clock);
+  std::string socket = cfg.get_string("bounces.lmtp_socket");
+  if (!socket.empty()) {
+    r->intake_ = std::make_unique<delivery::BounceIntake>(
+        delivery::BounceSettings{binding_secret, fs.node, cfg.get_bool("bounces.suppress_on_ndr")},
+        db, clock);
+    delivery::LmtpSettings ls;
+    ls.socket_path = socket;
+    ls.socket_group = cfg.get_string("bounces.lmtp_socket_group");
+    ls.hostname = cfg.get_string("api.message_id_domain");
+    r->lmtp_ = std::make_unique<delivery::LmtpServer>(ls, *r->intake_);
+  }
+  delivery::RedeliverySettings rs;
+  rs.node = fs.node;
+  rs.postfix_config_dir = cfg.get_string("postfix.config_directory");
+  rs.binding_secret = binding_secret;
+  r->redelivery_ = std::make_unique<delivery::RedeliveryWorker>(rs, db, clock, std::move(submit));
+  return r;
+}
+
+LogsRole::~LogsRole() {
+  stop();
+}
+
+base::Status LogsRole::start() {
+  if (lmtp_) {
+    base::Status st = lmtp_->start();
+    if (!st) {
+      return st;
+    }
+  }
+  follower_->start();
+  redelivery_->start();
+  return {};
+}
+
+void LogsRole::stop() {
+  if (lmtp_) {
+    lmtp_->stop();
+  }
+  if (follower_) {
+    follower_->stop();
+  }
+  if (redelivery_) {
+    redelivery_->stop();
+  }
+}
+
+}  // namespace ark::admind::logs
