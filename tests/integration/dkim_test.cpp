@@ -290,6 +290,36 @@ Verdicts verify_copy(const std::string& copy) {
   return v;
 }
 
+// Sends `message` (headers + body, any line ends) bound to `tenant` as ark-admind would
+// (a messages row and a signed X-Ark-Binding), returns the sink's copy. The marker must
+// appear in the message and nowhere else.
+std::string send_bound(const std::string& tenant, const std::string& from_domain,
+                       const std::string& message, const std::string& marker) {
+  static const std::string secret = [] {
+    auto s = config::read_secret_file(env_get("ARK_BINDING_SECRET_FILE"));
+    return s.ok() ? *s : std::string();
+  }();
+  std::string id = "msg" + lower_rand(21);
+  std::string from = "sender@" + from_domain;
+  sql("INSERT INTO messages (id, tenant_id, source, envelope_from, from_header, subject, "
+      "created_at) VALUES ('" +
+      id + "', '" + tenant + "', 'smtp', '" + from + "', '" + from +
+      "', 'dkim', UTC_TIMESTAMP(6))");
+  mail::Binding b{id, tenant, base::SystemClock::instance().now_s()};
+  std::string binding = "X-Ark-Binding: " + mail::sign_binding(b, secret) + "\r\n";
+  std::string last;
+  int code = raw_smtp(from, "dkim@ok.test", binding + message, &last);
+  EXPECT_EQ(code, 250) << last;
+  std::string copy = sink_copy(marker);
+  EXPECT_FALSE(copy.empty()) << "no sink copy with " << marker;
+  return copy;
+}
+
+std::string simple_message(const std::string& domain, const std::string& marker) {
+  return "From: sender@" + domain + "\r\nTo: dkim@ok.test\r\nSubject: " + marker +
+         "\r\nMessage-ID: <" + marker + "@" + domain + ">\r\n\r\nbody " + marker + "\r\n";
+}
+
 class SignedMail : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -310,9 +340,6 @@ class SignedMail : public ::testing::Test {
     ASSERT_TRUE(v && v->getValue<bool>("verified"));
     out = arkctl("dns-check --domain " + domain_->uuid);
     ASSERT_NE(out.find("ed25519=OK"), std::string::npos) << out;
-    auto secret = config::read_secret_file(env_get("ARK_BINDING_SECRET_FILE"));
-    ASSERT_TRUE(secret.ok());
-    secret_ = new std::string(*secret);
   }
 
   static void TearDownTestSuite() {
@@ -320,24 +347,9 @@ class SignedMail : public ::testing::Test {
     nsd_ = nullptr;
   }
 
-  // Sends `message` (headers + body, any line ends) bound to the tenant, returns the
-  // sink's copy. The marker must appear in the message and nowhere else.
   std::string send(const std::string& message, const std::string& marker,
                    const std::string& from_domain = "") {
-    std::string id = "msg" + lower_rand(21);
-    std::string from = "sender@" + (from_domain.empty() ? domain_->name : from_domain);
-    sql("INSERT INTO messages (id, tenant_id, source, envelope_from, from_header, subject, "
-        "created_at) VALUES ('" +
-        id + "', '" + *tenant_ + "', 'smtp', '" + from + "', '" + from +
-        "', 'dkim', UTC_TIMESTAMP(6))");
-    mail::Binding b{id, *tenant_, base::SystemClock::instance().now_s()};
-    std::string binding = "X-Ark-Binding: " + mail::sign_binding(b, *secret_) + "\r\n";
-    std::string last;
-    int code = raw_smtp(from, "dkim@ok.test", binding + message, &last);
-    EXPECT_EQ(code, 250) << last;
-    std::string copy = sink_copy(marker);
-    EXPECT_FALSE(copy.empty()) << "no sink copy with " << marker;
-    return copy;
+    return send_bound(*tenant_, from_domain.empty() ? domain_->name : from_domain, message, marker);
   }
 
   void expect_both_pass(const std::string& copy, size_t signatures = 2) {
@@ -374,14 +386,12 @@ class SignedMail : public ::testing::Test {
   static std::string* tenant_;
   static TestZone* zone_;
   static Domain* domain_;
-  static std::string* secret_;
 };
 
 NsdServer* SignedMail::nsd_ = nullptr;
 std::string* SignedMail::tenant_ = nullptr;
 TestZone* SignedMail::zone_ = nullptr;
 Domain* SignedMail::domain_ = nullptr;
-std::string* SignedMail::secret_ = nullptr;
 
 TEST_F(SignedMail, PlainMessagePassesBothVerifiersAndTamperingFails) {
   std::string marker = "plain" + lower_rand(12);
@@ -478,6 +488,59 @@ TEST_F(SignedMail, NoSignatureForADomainTheTenantHasNotVerified) {
   std::string copy = send(msg, marker, other);
   ASSERT_FALSE(copy.empty());
   EXPECT_EQ(copy.find("DKIM-Signature:"), std::string::npos) << copy;
+}
+
+TEST(DkimRotation, NewSelectorSignsOnlyOnceItsRecordIsPublished) {
+  NsdServer nsd;
+  std::string tenant = create_tenant("Rotation Co");
+  TestZone zone("r" + lower_rand(10) + ".test");
+  Domain d = create_domain(tenant, "mail." + zone.name());
+  ASSERT_FALSE(d.uuid.empty());
+  zone.publish(all_records(d));
+  auto v = verify(d);
+  ASSERT_TRUE(v && v->getValue<bool>("verified"));
+  std::string old_selector =
+      d.records.at("dkim").name.substr(0, d.records.at("dkim").name.find('.'));
+
+  std::string out = arkctl("dkim-rotate --domain " + d.uuid);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex("(\\S+) TXT (k=rsa;\\S+)"))) << out;
+  ZoneRecord next{m[1].str(), "TXT", m[2].str()};
+  std::string new_selector = next.name.substr(0, next.name.find('.'));
+  ASSERT_NE(new_selector, old_selector);
+
+  // Not published yet: no switch, mail is still signed with the old key.
+  out = arkctl("dns-check --domain " + d.uuid);
+  EXPECT_NE(out.find("next_key=Missing rotated=no"), std::string::npos) << out;
+  std::string marker = "before" + lower_rand(10);
+  std::string copy = send_bound(tenant, d.name, simple_message(d.name, marker), marker);
+  EXPECT_NE(copy.find("s=" + old_selector + ";"), std::string::npos) << copy;
+  Verdicts before = verify_copy(copy);
+  EXPECT_EQ(before.dkimpy, 0) << before.output;
+  EXPECT_EQ(before.opendkim, 0) << before.output;
+
+  // Published (the old record stays): the check switches, then mail carries the new one.
+  std::vector<ZoneRecord> recs = all_records(d);
+  recs.push_back(next);
+  zone.publish(recs);
+  out = arkctl("dns-check --domain " + d.uuid);
+  EXPECT_NE(out.find("next_key=OK rotated=yes"), std::string::npos) << out;
+  auto got = http("GET", "/v1/tenants/" + tenant + "/domains/" + d.id, org_key());
+  ASSERT_EQ(got.status, 200) << got.body;
+  auto dkim = got.json->getObject("data")->getObject("dnsRecords")->getObject("dkim");
+  EXPECT_EQ(dkim->getValue<std::string>("fullName"), next.name);
+  EXPECT_EQ(dkim->getValue<std::string>("value"), next.value);
+  std::string after;
+  ASSERT_TRUE(eventually(
+      [&] {  // the milter's key cache (dkim.key_cache_ttl, 1 s in the dev stack) expires
+        std::string mk = "after" + lower_rand(10);
+        after = send_bound(tenant, d.name, simple_message(d.name, mk), mk);
+        return after.find("s=" + new_selector + ";") != std::string::npos;
+      },
+      15s));
+  Verdicts v2 = verify_copy(after);
+  EXPECT_EQ(v2.dkimpy, 0) << v2.output;
+  EXPECT_EQ(v2.opendkim, 0) << v2.output;
 }
 
 }  // namespace
