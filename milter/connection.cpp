@@ -21,11 +21,34 @@ Decision Connection::guarded(std::string_view stage, F&& fn) {
   }
 }
 
-Decision Connection::on_mail() {
+Decision Connection::on_mail(const MailInfo& mail) {
   return guarded("mail", [&] {
     message_.reset(filter_->clock().now_us());
-    return Decision::proceed();
+    Decision d = filter_->on_mail(message_, mail);
+    if (d.is_final()) {
+      finish(d);
+    }
+    return d;
   });
+}
+
+Decision Connection::on_rcpt(std::string_view rcpt) {
+  try {
+    Decision d = filter_->on_rcpt(message_, rcpt);
+    if (d.is_final()) {
+      base::log_info("rcpt", {{"tenant", message_.send.tenant_id},
+                              {"message", message_.binding.message_id},
+                              {"verdict", to_string(d.verdict)},
+                              {"reason", d.reason}});
+    }
+    return d;
+  } catch (const std::exception& e) {
+    // A failed recipient check refuses that recipient; the transaction stays usable.
+    base::log_error("internal_error", {{"stage", "rcpt"}, {"what", e.what()}});
+  } catch (...) {
+    base::log_error("internal_error", {{"stage", "rcpt"}, {"what", "unknown exception"}});
+  }
+  return Decision::internal_error(filter_->on_internal_error());
 }
 
 Decision Connection::on_header(std::string_view name, std::string_view value) {

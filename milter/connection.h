@@ -34,7 +34,11 @@ class Connection {
 
   explicit Connection(std::shared_ptr<const MessageFilter> filter);
 
-  Decision on_mail();
+  Decision on_mail() { return on_mail(MailInfo{}); }
+  // MAIL FROM: a final decision ends the transaction (logged); Continue goes on.
+  Decision on_mail(const MailInfo& mail);
+  // RCPT TO: a final decision refuses this recipient only (logged), the transaction goes on.
+  Decision on_rcpt(std::string_view rcpt);
   Decision on_header(std::string_view name, std::string_view value);
   Decision on_end_of_headers(std::string_view queue_id);
   Decision on_body(std::string_view chunk);

@@ -9,7 +9,9 @@
 // HeaderEdit lists the header changes to apply at end of message, in order. Header
 // indices are per header name (case-insensitive) and 1-based, as smfi_chgheader wants.
 // Insert puts a header at a position among all headers (0 = on top), as smfi_insheader
-// does; DKIM-Signature goes there.
+// does; DKIM-Signature goes there. Quarantine is not a header change but the same kind of
+// end-of-message action: it puts the message into Postfix's hold queue (smfi_quarantine,
+// `value` is the reason Postfix logs); the send policy uses it for held mail.
 //
 // Thread-safety: value types.
 #pragma once
@@ -50,11 +52,11 @@ struct Decision {
 };
 
 struct HeaderEdit {
-  enum class Kind { Delete, Add, Insert };
+  enum class Kind { Delete, Add, Insert, Quarantine };
   Kind kind = Kind::Add;
   std::string name;
   int index = 0;      // Delete: which occurrence of `name`, 1-based; Insert: position
-  std::string value;  // Add, Insert: the header value
+  std::string value;  // Add, Insert: the header value; Quarantine: the reason
 
   bool operator==(const HeaderEdit&) const = default;
 };

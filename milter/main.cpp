@@ -28,7 +28,9 @@
 #include "milter/settings.h"
 #include "milter/smfi/callbacks.h"
 #include "milter/smfi/listener.h"
+#include "milter/store/cached_send_store.h"
 #include "milter/store/mysql_message_store.h"
+#include "milter/store/mysql_send_store.h"
 #include "milter/store/mysql_signing_key_store.h"
 
 namespace {
@@ -128,9 +130,15 @@ base::Result<std::optional<seal::SealKey>> load_seal_key(const milter::MilterSet
     keys = new milter::SigningKeys(*new milter::MySqlSigningKeyStore(*pool),
                                    std::move(*seal_key), clock, s.dkim_cache_ttl_ms);
   }
+  milter::SendStore* send_store = nullptr;
+  if (s.send_enabled) {
+    send_store = new milter::CachedSendStore(*new milter::MySqlSendStore(*pool), clock,
+                                             s.send_cache_ttl_ms);
+  }
+  milter::SendPolicySettings send{s.send_policy, s.relay_daemon_name, s.relay_tenant, {}, {}};
   milter::FilterSettings fs{std::move(secret), s.binding_max_age_s, s.node, s.on_internal_error};
   milter::smfi::install_filter(std::make_shared<const milter::MessageFilter>(
-      std::move(fs), *store, clock, keys, dkim_settings(s)));
+      std::move(fs), *store, clock, keys, dkim_settings(s), send_store, std::move(send)));
   if (base::Status st = open_socket(s); !st) {
     std::quick_exit(fail("startup_failed", st.error()));
   }
@@ -138,6 +146,7 @@ base::Result<std::optional<seal::SealKey>> load_seal_key(const milter::MilterSet
   base::log_info("started", {{"socket", s.socket},
                              {"node", s.node},
                              {"dkim", keys != nullptr ? "on" : "off"},
+                             {"send_policy", send_store != nullptr ? "on" : "off"},
                              {"on_internal_error", milter::to_string(s.on_internal_error)}});
   int rc = smfi_main();
   milter::smfi::remove_listener_socket(s);

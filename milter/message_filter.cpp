@@ -2,13 +2,47 @@
 
 namespace ark::milter {
 
+// The send-policy stages and the settings they borrow (so this is never moved).
+struct MessageFilter::SendStages {
+  SendStages(SendStore& store, SendPolicySettings s, const base::Clock& clock)
+      : settings(std::move(s)),
+        bind(store, settings, clock),
+        rcpt(store, settings, clock),
+        content(store, settings),
+        admit(store, settings, clock) {}
+
+  SendPolicySettings settings;
+  BindLogin bind;
+  CheckRecipient rcpt;
+  CheckContent content;
+  AdmitMessage admit;
+};
+
 MessageFilter::MessageFilter(FilterSettings settings, MessageStore& store, const base::Clock& clock,
-                             const SigningKeys* keys, DkimSettings dkim)
+                             const SigningKeys* keys, DkimSettings dkim, SendStore* send_store,
+                             SendPolicySettings send)
     : on_internal_error_(settings.on_internal_error),
       clock_(clock),
       bind_(std::move(settings.binding_secret), settings.binding_max_age_s, clock),
       sign_(keys, std::move(dkim), clock),
-      record_(store, std::move(settings.node), settings.on_internal_error) {}
+      record_(store, settings.node, settings.on_internal_error) {
+  if (send_store != nullptr) {
+    send.node = settings.node;
+    send.on_internal_error = settings.on_internal_error;
+    send_ = std::make_unique<const SendStages>(*send_store, std::move(send), clock);
+  }
+}
+
+MessageFilter::~MessageFilter() = default;
+
+Decision MessageFilter::on_mail(MessageState& state, const MailInfo& mail) const {
+  state.send.sender = mail.sender;
+  return send_ ? send_->bind.run(state, mail) : Decision::proceed();
+}
+
+Decision MessageFilter::on_rcpt(MessageState& state, std::string_view rcpt) const {
+  return send_ ? send_->rcpt.run(state, rcpt) : Decision::proceed();
+}
 
 void MessageFilter::on_header(MessageState& state, std::string_view name,
                               std::string_view value) const {
@@ -18,6 +52,9 @@ void MessageFilter::on_header(MessageState& state, std::string_view name,
   if (sign_.active()) {
     state.dkim.headers.push_back({std::string(name), std::string(value)});
   }
+  if (send_) {
+    CheckContent::collect(state.send, name, value);
+  }
 }
 
 void MessageFilter::on_body(MessageState& state, std::string_view chunk) const {
@@ -25,10 +62,24 @@ void MessageFilter::on_body(MessageState& state, std::string_view chunk) const {
     state.dkim.body.update(chunk);
     state.dkim.body_bytes += chunk.size();
   }
+  state.send.body_bytes += static_cast<int64_t>(chunk.size());
 }
 
 Decision MessageFilter::end_of_headers(MessageState& state) const {
-  return bind_.check(state);
+  if (send_ && state.send.smtp_submitted()) {
+    if (!state.binding_values.empty()) {
+      return Decision::reject("invalid binding", "binding_on_smtp");  // only admind adds it
+    }
+    return send_->content.run(state);
+  }
+  Decision d = bind_.check(state);
+  if (send_ && !d.is_final()) {
+    state.send.source = SendSource::Api;
+    state.send.tenant_id = state.binding.tenant_id;
+    state.send.sandbox =
+        policy::is_sandbox_sender(state.send.sender, send_->settings.policy.rules.sandbox);
+  }
+  return d;
 }
 
 EomResult MessageFilter::end_of_message(MessageState& state, std::string_view queue_id) const {
@@ -41,7 +92,7 @@ EomResult MessageFilter::end_of_message(MessageState& state, std::string_view qu
   if (signed_.failure) {
     return {*signed_.failure, {}};
   }
-  EomResult result = record_.run(state, queue_id);
+  EomResult result = send_ ? send_->admit.run(state, queue_id) : record_.run(state, queue_id);
   for (HeaderEdit& edit : signed_.edits) {
     result.edits.push_back(std::move(edit));
   }

@@ -3,6 +3,12 @@
 // order: [rewrite slot, later] -> DKIM sign over the final body -> record and stamp) and
 // holds what every connection shares: settings, the store, the clock, the DKIM keys.
 //
+// With the send policy on (a SendStore given; issue 4) the stages are: MAIL bind_login
+// (SMTP AUTH or relay mail: tenant, credential, sender), RCPT check_recipient
+// (suppressions, limits, one class per transaction), end of headers check_content (SMTP
+// mail: tag, metadata, From alignment) or the binding (API mail), end of message DKIM sign
+// -> admit_message (size, atomic limit count, rows, hold queue) instead of record.
+//
 // It knows nothing about libmilter: the adapter in milter/smfi/ feeds it strings and
 // applies the Decisions it returns, so unit tests drive it directly with a fake store and
 // a fake clock.
@@ -20,10 +26,18 @@
 #include "core/base/clock.h"
 #include "milter/decision.h"
 #include "milter/message_state.h"
+#include <memory>
+
+#include "milter/stages/admit_message.h"
+#include "milter/stages/bind_login.h"
 #include "milter/stages/bind_tenant.h"
+#include "milter/stages/check_content.h"
+#include "milter/stages/check_recipient.h"
 #include "milter/stages/dkim_sign.h"
 #include "milter/stages/record_queue_id.h"
+#include "milter/stages/send_policy.h"
 #include "milter/store/message_store.h"
+#include "milter/store/send_store.h"
 
 namespace ark::milter {
 
@@ -37,17 +51,23 @@ struct FilterSettings {
 class MessageFilter {
  public:
   // keys: null disables DKIM signing (then headers and body are not collected).
+  // send_store: null disables the send policy (then only API mail is accepted).
   MessageFilter(FilterSettings settings, MessageStore& store, const base::Clock& clock,
-                const SigningKeys* keys = nullptr, DkimSettings dkim = {});
+                const SigningKeys* keys = nullptr, DkimSettings dkim = {},
+                SendStore* send_store = nullptr, SendPolicySettings send = {});
+  ~MessageFilter();
 
   Verdict on_internal_error() const { return on_internal_error_; }
   const base::Clock& clock() const { return clock_; }
 
+  bool wants_rcpt() const { return send_ != nullptr; }
+  Decision on_mail(MessageState& state, const MailInfo& mail) const;
+  Decision on_rcpt(MessageState& state, std::string_view rcpt) const;
   // Each header as Postfix sends it (name without the colon).
   void on_header(MessageState& state, std::string_view name, std::string_view value) const;
-  // Each body chunk as Postfix sends it (only when DKIM signing is active).
+  // Each body chunk as Postfix sends it (only when wants_body()).
   void on_body(MessageState& state, std::string_view chunk) const;
-  bool wants_body() const { return sign_.active(); }
+  bool wants_body() const { return sign_.active() || send_ != nullptr; }
   Decision end_of_headers(MessageState& state) const;
   EomResult end_of_message(MessageState& state, std::string_view queue_id) const;
 
@@ -57,6 +77,8 @@ class MessageFilter {
   BindTenant bind_;
   DkimSign sign_;
   RecordQueueId record_;
+  struct SendStages;
+  std::unique_ptr<const SendStages> send_;  // null: the send policy is off
 };
 
 }  // namespace ark::milter

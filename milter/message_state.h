@@ -12,6 +12,7 @@
 
 #include "core/mail/binding.h"
 #include "milter/dkim/signing_input.h"
+#include "milter/send_state.h"
 
 namespace ark::milter {
 
@@ -23,6 +24,7 @@ struct MessageState {
   std::string queue_id;                     // Postfix {i}, once known (for the log line)
   bool logged = false;                      // the summary line was written
   dkim::SigningInput dkim;                  // headers and body hash, when DKIM signs
+  SendState send;                           // the send policy's state (send_state.h)
 
   void reset(int64_t now_us) { *this = MessageState{.started_us = now_us}; }
 };

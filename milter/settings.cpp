@@ -95,6 +95,35 @@ Result<bool> read_dkim(const config::Config& cfg, MilterSettings& s) {
   return true;
 }
 
+// The send policy (issue 4): SMTP AUTH and relay mail, checks, limits (policy/engine).
+void add_send_keys(config::Schema& s) {
+  s.add({"send.enabled", KeyType::Bool, "true",
+         "enforce the send policy (SMTP AUTH mail, senders, limits); false: API mail only"});
+  s.add({"send.cache_ttl", KeyType::Duration, "5s",
+         "how long logins, tenant states and sender domains are cached", {}, 0, 3600000});
+  s.add({"relay.daemon_name", KeyType::String, "",
+         "smtpd listener (master.cf -o milter_macro_daemon_name=...) whose unauthenticated "
+         "mail is sent as relay.tenant; empty disables"});
+  s.add({"relay.tenant", KeyType::String, "", "the tenant mail of the relay listener belongs to"});
+  policy::add_send_policy_keys(s);
+}
+
+Result<bool> read_send(const config::Config& cfg, MilterSettings& s) {
+  s.send_enabled = cfg.get_bool("send.enabled");
+  s.send_cache_ttl_ms = cfg.get_duration_ms("send.cache_ttl");
+  s.relay_daemon_name = cfg.get_string("relay.daemon_name");
+  s.relay_tenant = cfg.get_string("relay.tenant");
+  if (!s.relay_daemon_name.empty() && s.relay_tenant.empty()) {
+    return key_error("relay.tenant", "must name a tenant while relay.daemon_name is set");
+  }
+  auto policy = policy::send_policy_settings(cfg);
+  if (!policy) {
+    return policy.error();
+  }
+  s.send_policy = *policy;
+  return true;
+}
+
 }  // namespace
 
 config::Schema milter_schema() {
@@ -128,6 +157,7 @@ config::Schema milter_schema() {
          1000,
          86400000});
   add_dkim_keys(s);
+  add_send_keys(s);
   storage::add_database_keys(s);
   s.add({"log.level",
          KeyType::Enum,
@@ -196,6 +226,9 @@ Result<MilterSettings> milter_settings(const config::Config& cfg) {
   s.database = *db;
   if (auto dkim = read_dkim(cfg, s); !dkim) {
     return dkim.error();
+  }
+  if (auto send = read_send(cfg, s); !send) {
+    return send.error();
   }
   base::parse_log_level(cfg.get_string("log.level"), &s.log_level);
   s.log_syslog = cfg.get_bool("log.syslog");

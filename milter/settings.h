@@ -20,6 +20,7 @@
 #include "core/config/config.h"
 #include "core/storage/db.h"
 #include "milter/decision.h"
+#include "policy/engine/policy_config.h"
 
 namespace ark::milter {
 
@@ -52,6 +53,12 @@ struct MilterSettings {
   bool dkim_tempfail_on_error = true;
   std::vector<std::string> dkim_signed_headers;  // empty: the signer's default set
   std::string seal_key_file;
+  // The send policy (issue 4): milter/stages/bind_login.h and the stages after it.
+  bool send_enabled = true;
+  int64_t send_cache_ttl_ms = 5000;
+  std::string relay_daemon_name;
+  std::string relay_tenant;
+  policy::SendPolicy send_policy;
   base::LogLevel log_level = base::LogLevel::Info;
   bool log_syslog = false;
 };

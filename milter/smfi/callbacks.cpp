@@ -15,7 +15,8 @@ namespace {
 
 // The actions and the steps we ask for; everything else stays off (see the header).
 // The body is asked for only while DKIM signing is active (the signer hashes it).
-constexpr unsigned long kActions = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+// QUARANTINE puts held mail into Postfix's hold queue (send policy).
+constexpr unsigned long kActions = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE;
 constexpr unsigned long kSkippedSteps =
     SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NODATA | SMFIP_NOUNKNOWN | SMFIP_NOBODY;
 
@@ -117,6 +118,10 @@ base::Status apply_edit(SMFICTX* ctx, const HeaderEdit& edit) {
       call = "smfi_insheader";
       rc = smfi_insheader(ctx, edit.index, name.data(), value.data());
       break;
+    case HeaderEdit::Kind::Quarantine:
+      call = "smfi_quarantine";
+      rc = smfi_quarantine(ctx, value.data());
+      break;
   }
   if (rc != MI_SUCCESS) {
     return base::Error::internal(std::string(call) + " failed for " + edit.name);
@@ -134,6 +139,9 @@ sfsistat on_negotiate(SMFICTX*, unsigned long actions, unsigned long steps, unsi
   }
   *out_actions = kActions;
   unsigned long skipped = kSkippedSteps;
+  if (auto filter = current_filter(); filter && filter->wants_rcpt()) {
+    skipped &= ~static_cast<unsigned long>(SMFIP_NORCPT);
+  }
   if (auto filter = current_filter(); filter && filter->wants_body()) {
     skipped &= ~static_cast<unsigned long>(SMFIP_NOBODY);
   }
@@ -169,8 +177,25 @@ sfsistat on_connect(SMFICTX* ctx, char*, _SOCK_ADDR*) {
   }
 }
 
-sfsistat on_envfrom(SMFICTX* ctx, char**) {
-  return dispatch(ctx, "mail", [](Connection& c) { return c.on_mail(); });
+sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
+  return dispatch(ctx, "mail", [&](Connection& c) {
+    MailInfo mail;
+    if (argv != nullptr && argv[0] != nullptr) {
+      mail.sender = bare_address(argv[0]);
+      for (char** a = argv + 1; *a != nullptr; ++a) {
+        mail.esmtp_args.emplace_back(*a);
+      }
+    }
+    mail.auth_login = symbol(ctx, "{auth_authen}");
+    mail.daemon_name = symbol(ctx, "{daemon_name}");
+    return c.on_mail(mail);
+  });
+}
+
+sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
+  return dispatch(ctx, "rcpt", [&](Connection& c) {
+    return c.on_rcpt(argv != nullptr && argv[0] != nullptr ? argv[0] : "");
+  });
 }
 
 sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
@@ -225,6 +250,7 @@ base::Status register_filter() {
   desc.xxfi_flags = kActions;
   desc.xxfi_connect = on_connect;
   desc.xxfi_envfrom = on_envfrom;
+  desc.xxfi_envrcpt = on_envrcpt;
   desc.xxfi_header = on_header;
   desc.xxfi_eoh = on_eoh;
   desc.xxfi_body = on_body;

@@ -3,12 +3,15 @@
 // becomes smfi_setreply + an sfsistat.
 //
 // Protocol (Sendmail milter protocol v6 as Postfix speaks it): we negotiate only what we
-// use: actions ADDHDRS|CHGHDRS (smfi_insheader for DKIM-Signature is covered by ADDHDRS);
-// steps connect, MAIL, headers, end of headers, body (only while DKIM signing is active),
-// end of message, abort, close. HELO, RCPT, DATA and unknown commands are switched off
-// (SMFIP_NO*), so Postfix does not send them. Macros used: {i} (queue id) at end of
-// headers (for logging) and at end of message (recorded); Postfix sends {i} at both by
-// default (milter_end_of_header_macros, milter_end_of_data_macros).
+// use: actions ADDHDRS|CHGHDRS (smfi_insheader for DKIM-Signature is covered by ADDHDRS)
+// and QUARANTINE (held mail goes to Postfix's hold queue); steps connect, MAIL, RCPT (only
+// while the send policy is on), headers, end of headers, body (while DKIM signs or the send
+// policy counts the size), end of message, abort, close. HELO, DATA and unknown commands
+// are switched off (SMFIP_NO*), so Postfix does not send them. Macros used: {i} (queue id)
+// at end of headers (for logging) and at end of message (recorded); {auth_authen} at MAIL
+// (the SASL login) and {daemon_name} (from connect, for the relay listener). Postfix sends
+// all of them by default (milter_connect_macros, milter_mail_macros,
+// milter_end_of_header_macros, milter_end_of_data_macros).
 //
 // Ownership: the connection context is created at connect, stored in the libmilter
 // private slot as a raw pointer, and deleted exactly once at close (re-adopted by a

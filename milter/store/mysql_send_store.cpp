@@ -1,0 +1,384 @@
+#include "milter/store/mysql_send_store.h"
+
+#include <cppconn/datatype.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <mysql_connection.h>
+
+#include <memory>
+
+#include "core/base/clock.h"
+#include "core/base/log.h"
+
+namespace ark::milter {
+namespace {
+
+using Stmt = std::unique_ptr<sql::PreparedStatement>;
+using Rows = std::unique_ptr<sql::ResultSet>;
+using policy::Period;
+using policy::Window;
+
+std::string sql_time_s(int64_t unix_s) {
+  return base::format_sql_datetime(unix_s * 1000000);
+}
+
+// Cuts UTF-8 text to at most `max` characters (the columns' VARCHAR lengths).
+std::string fit(const std::string& s, size_t max) {
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && ++chars > max) {
+      return s.substr(0, i);
+    }
+  }
+  return s;
+}
+
+std::optional<int64_t> opt_int(sql::ResultSet& rs, int col) {
+  if (rs.isNull(col)) {
+    return std::nullopt;
+  }
+  return rs.getInt64(col);
+}
+
+policy::Limits tenant_limits(sql::Connection& c, const std::string& tenant,
+                             const policy::Limits& defaults) {
+  Stmt ps(c.prepareStatement(
+      "SELECT hourly, daily, monthly FROM tenant_send_limits WHERE tenant_id = ?"));
+  ps->setString(1, tenant);
+  Rows rs(ps->executeQuery());
+  policy::LimitOverrides o;
+  if (rs->next()) {
+    o = {opt_int(*rs, 1), opt_int(*rs, 2), opt_int(*rs, 3)};
+  }
+  return policy::effective_limits(defaults, o);
+}
+
+// Reads (lock = false) or creates and locks (lock = true) one counter.
+int64_t counter(sql::Connection& c, const std::string& tenant, const Window& w, bool lock) {
+  std::string period(policy::to_string(w.period));
+  if (lock) {
+    Stmt up(c.prepareStatement(
+        "INSERT INTO send_counters (tenant_id, period, window_start, used) VALUES (?, ?, ?, 0) "
+        "ON DUPLICATE KEY UPDATE used = used"));
+    up->setString(1, tenant);
+    up->setString(2, period);
+    up->setString(3, sql_time_s(w.start_s));
+    up->executeUpdate();
+  }
+  Stmt ps(c.prepareStatement(
+      std::string("SELECT used FROM send_counters WHERE tenant_id = ? AND period = ? AND "
+                  "window_start = ?") +
+      (lock ? " FOR UPDATE" : "")));
+  ps->setString(1, tenant);
+  ps->setString(2, period);
+  ps->setString(3, sql_time_s(w.start_s));
+  Rows rs(ps->executeQuery());
+  return rs->next() ? rs->getInt64(1) : 0;
+}
+
+void add_to_counter(sql::Connection& c, const std::string& tenant, const Window& w, int64_t n) {
+  Stmt ps(c.prepareStatement(
+      "UPDATE send_counters SET used = used + ? WHERE tenant_id = ? AND period = ? AND "
+      "window_start = ?"));
+  ps->setInt64(1, n);
+  ps->setString(2, tenant);
+  ps->setString(3, std::string(policy::to_string(w.period)));
+  ps->setString(4, sql_time_s(w.start_s));
+  ps->executeUpdate();
+}
+
+void record_event(sql::Connection& c, const std::string& tenant, const LimitEvent& e,
+                  const std::string& now) {
+  const Window& w = e.window;
+  std::string key = "limit:" + tenant + ":" + std::string(policy::to_string(w.period)) + ":" +
+                    std::to_string(w.start_s) + ":" +
+                    (e.type == "SendLimitExceeded" ? "exceeded" : "approaching");
+  Stmt ps(c.prepareStatement(
+      "INSERT IGNORE INTO events (uuid, tenant_id, type, email_id, source_key, payload, "
+      "occurred_at, created_at) SELECT UUID(), t.id, ?, NULL, ?, JSON_OBJECT('server', "
+      "JSON_OBJECT('id', t.id, 'name', t.name), 'volume', ?, 'limit', ?, 'period', ?, "
+      "'resets_at', ?), ?, ? FROM tenants t WHERE t.id = ?"));
+  ps->setString(1, e.type);
+  ps->setString(2, key);
+  ps->setInt64(3, w.used);
+  ps->setInt64(4, w.limit);
+  ps->setString(5, std::string(policy::to_string(w.period)));
+  ps->setInt64(6, w.reset_s);
+  ps->setString(7, now);
+  ps->setString(8, now);
+  ps->setString(9, tenant);
+  ps->executeUpdate();
+}
+
+// API: takes the message for this queue id; false when it is unknown or already taken.
+bool claim_api_message(sql::Connection& c, const AdmitRequest& r, const std::string& now) {
+  Stmt ps(c.prepareStatement(
+      "UPDATE messages SET queue_id = ?, node = ?, queued_at = ?, size_bytes = ? "
+      "WHERE id = ? AND tenant_id = ? AND queue_id IS NULL"));
+  ps->setString(1, r.queue_id);
+  ps->setString(2, r.node);
+  ps->setString(3, now);
+  ps->setInt64(4, r.size_bytes);
+  ps->setString(5, r.message_id);
+  ps->setString(6, r.tenant_id);
+  return ps->executeUpdate() > 0;
+}
+
+void count_api_emails(sql::Connection& c, const std::string& message, int64_t* pending,
+                      int64_t* held) {
+  Stmt ps(c.prepareStatement(
+      "SELECT status, COUNT(*) FROM emails WHERE message_id = ? GROUP BY status"));
+  ps->setString(1, message);
+  Rows rs(ps->executeQuery());
+  while (rs->next()) {
+    std::string status = rs->getString(1);
+    (status == "pending" ? *pending : status == "held" ? *held : *pending) += rs->getInt64(2);
+  }
+}
+
+void hold_api_emails(sql::Connection& c, const AdmitRequest& r, const AdmitPlan& plan,
+                     const std::string& now) {
+  Stmt em(c.prepareStatement(
+      "UPDATE emails SET status = 'held', held_reason = ?, held_detail = ?, updated_at = ? "
+      "WHERE message_id = ? AND status = 'pending'"));
+  em->setString(1, std::string(plan.decision.reason()));
+  em->setString(2, fit(plan.decision.detail, 500));
+  em->setString(3, now);
+  em->setString(4, r.message_id);
+  em->executeUpdate();
+  Stmt msg(c.prepareStatement("UPDATE messages SET held_at = ? WHERE id = ?"));
+  msg->setString(1, now);
+  msg->setString(2, r.message_id);
+  msg->executeUpdate();
+}
+
+void set_opt(sql::PreparedStatement& ps, int i, const std::optional<std::string>& v, size_t max) {
+  if (v) {
+    ps.setString(i, fit(*v, max));
+  } else {
+    ps.setNull(i, sql::DataType::VARCHAR);
+  }
+}
+
+void insert_smtp_message(sql::Connection& c, const AdmitRequest& r, const AdmitPlan& plan,
+                         const std::string& now) {
+  Stmt msg(c.prepareStatement(
+      "INSERT INTO messages (id, tenant_id, source, envelope_from, from_header, subject, "
+      "message_id_hdr, tag, metadata, node, queue_id, size_bytes, created_at, queued_at, "
+      "held_at) VALUES (?, ?, 'smtp', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  msg->setString(1, r.message_id);
+  msg->setString(2, r.tenant_id);
+  msg->setString(3, fit(r.envelope_from, 320));
+  msg->setString(4, fit(r.from_header, 1000));
+  msg->setString(5, fit(r.subject, 1000));
+  set_opt(*msg, 6, r.message_id_hdr.empty() ? std::nullopt : std::optional(r.message_id_hdr), 255);
+  set_opt(*msg, 7, r.tag, 1000);
+  set_opt(*msg, 8, r.metadata_json, 1u << 30);
+  msg->setString(9, r.node);
+  msg->setString(10, r.queue_id);
+  msg->setInt64(11, r.size_bytes);
+  msg->setString(12, now);
+  msg->setString(13, now);
+  set_opt(*msg, 14, plan.held ? std::optional(now) : std::nullopt, 64);
+  msg->executeUpdate();
+  Stmt em(c.prepareStatement(
+      "INSERT INTO emails (id, message_id, tenant_id, rcpt, status, held_reason, held_detail, "
+      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  for (const NewEmail& e : r.emails) {
+    bool held_now = e.status == "held" || plan.held;
+    bool own_reason = e.status == "held";
+    em->setString(1, e.id);
+    em->setString(2, r.message_id);
+    em->setString(3, r.tenant_id);
+    em->setString(4, fit(e.rcpt, 320));
+    em->setString(5, held_now ? "held" : "pending");
+    set_opt(*em, 6,
+            held_now
+                ? std::optional(own_reason ? e.held_reason : std::string(plan.decision.reason()))
+                : std::nullopt,
+            64);
+    set_opt(
+        *em, 7,
+        held_now ? std::optional(own_reason ? e.held_detail : plan.decision.detail) : std::nullopt,
+        500);
+    em->setString(8, now);
+    em->setString(9, now);
+    em->executeUpdate();
+  }
+}
+
+}  // namespace
+
+base::Result<std::optional<LoginFacts>> MySqlSendStore::find_login(const std::string& tenant_id,
+                                                                   const std::string& name) {
+  std::optional<LoginFacts> found;
+  base::Status st = pool_.run([&](sql::Connection& c) {
+    Stmt ps(c.prepareStatement(
+        "SELECT c.id, c.hold, t.status FROM credentials c JOIN tenants t ON t.id = c.tenant_id "
+        "WHERE c.tenant_id = ? AND c.name = ? AND c.type = 'smtp'"));
+    ps->setString(1, tenant_id);
+    ps->setString(2, name);
+    Rows rs(ps->executeQuery());
+    if (rs->next()) {
+      found = LoginFacts{{rs->getInt64(1), tenant_id, rs->getInt(2) != 0},
+                         policy::parse_tenant_status(std::string(rs->getString(3)))};
+    }
+    return base::Status();
+  });
+  if (!st) {
+    return st.error();
+  }
+  return found;
+}
+
+base::Result<policy::TenantStatus> MySqlSendStore::tenant_status(const std::string& tenant_id) {
+  std::optional<policy::TenantStatus> status;
+  base::Status st = pool_.run([&](sql::Connection& c) {
+    Stmt ps(c.prepareStatement("SELECT status FROM tenants WHERE id = ?"));
+    ps->setString(1, tenant_id);
+    Rows rs(ps->executeQuery());
+    if (rs->next()) {
+      status = policy::parse_tenant_status(std::string(rs->getString(1)));
+    }
+    return base::Status();
+  });
+  if (!st) {
+    return st.error();
+  }
+  if (!status) {
+    return base::Error::not_found("tenant " + tenant_id);
+  }
+  return *status;
+}
+
+base::Result<policy::DomainFacts> MySqlSendStore::domain(const std::string& tenant_id,
+                                                         const std::string& domain) {
+  policy::DomainFacts facts;
+  base::Status st = pool_.run([&](sql::Connection& c) {
+    Stmt ps(c.prepareStatement(
+        "SELECT verified_at IS NOT NULL FROM domains WHERE tenant_id = ? AND name = ?"));
+    ps->setString(1, tenant_id);
+    ps->setString(2, domain);
+    Rows rs(ps->executeQuery());
+    if (rs->next()) {
+      facts = {true, rs->getInt(1) != 0};
+    }
+    return base::Status();
+  });
+  if (!st) {
+    return st.error();
+  }
+  return facts;
+}
+
+base::Result<std::optional<std::string>> MySqlSendStore::suppression(const std::string& tenant_id,
+                                                                     const std::string& address) {
+  std::optional<std::string> reason;
+  base::Status st = pool_.run([&](sql::Connection& c) {
+    Stmt ps(
+        c.prepareStatement("SELECT reason FROM suppressions WHERE tenant_id = ? AND address = ?"));
+    ps->setString(1, tenant_id);
+    ps->setString(2, address);
+    Rows rs(ps->executeQuery());
+    if (rs->next()) {
+      reason = rs->isNull(1) ? std::string() : std::string(rs->getString(1));
+    }
+    return base::Status();
+  });
+  if (!st) {
+    return st.error();
+  }
+  return reason;
+}
+
+base::Result<std::vector<Window>> MySqlSendStore::usage(const std::string& tenant_id, int64_t now_s,
+                                                        const policy::Limits& defaults) {
+  std::vector<Window> windows;
+  base::Status st = pool_.run([&](sql::Connection& c) {
+    windows = policy::send_windows(now_s, tenant_limits(c, tenant_id, defaults));
+    for (Window& w : windows) {
+      w.used = counter(c, tenant_id, w, false);
+    }
+    return base::Status();
+  });
+  if (!st) {
+    return st.error();
+  }
+  return windows;
+}
+
+base::Result<Admission> MySqlSendStore::admit(const AdmitRequest& request,
+                                              const AdmitDecider& decide) {
+  for (int attempt = 1;; ++attempt) {
+    auto r = admit_once(request, decide);
+    if (r || r.error().kind != base::ErrorKind::Transient || attempt == kAdmitAttempts) {
+      return r;
+    }
+    base::log_warn("admit_retry",
+                   {{"qid", request.queue_id}, {"attempt", attempt}, {"error", r.error().message}});
+  }
+}
+
+base::Result<Admission> MySqlSendStore::admit_once(const AdmitRequest& r,
+                                                   const AdmitDecider& decide) {
+  Admission out;
+  base::Status st = pool_.run_tx([&](sql::Connection& c) {
+    out = Admission{};
+    std::string now = base::format_sql_datetime(r.now_us);
+    int64_t pending = 0;
+    int64_t held = 0;
+    if (r.api) {
+      if (!claim_api_message(c, r, now)) {
+        out.unknown_binding = true;
+        return base::Status();
+      }
+      count_api_emails(c, r.message_id, &pending, &held);
+    } else {
+      for (const NewEmail& e : r.emails) {
+        (e.status == "held" ? held : pending) += 1;
+      }
+    }
+    int64_t now_s = r.now_us / 1000000;
+    std::vector<Window> windows =
+        policy::send_windows(now_s, tenant_limits(c, r.tenant_id, r.default_limits));
+    for (Window& w : windows) {
+      w.used = counter(c, r.tenant_id, w, true);
+    }
+    std::optional<Window> sandbox;
+    if (r.sandbox) {
+      Window w{Period::SandboxDay, policy::window_start(Period::SandboxDay, now_s),
+               policy::window_reset(Period::SandboxDay, now_s), r.sandbox_limit, 0};
+      w.used = counter(c, r.tenant_id, w, true);
+      sandbox = w;
+    }
+    out.plan = decide(windows, sandbox, pending, held);
+    if (out.plan.reject) {
+      return base::Status();  // nothing but empty counter rows was written
+    }
+    if (out.plan.counted > 0) {
+      for (const Window& w : windows) {
+        add_to_counter(c, r.tenant_id, w, out.plan.counted);
+      }
+      if (sandbox) {
+        add_to_counter(c, r.tenant_id, *sandbox, out.plan.counted);
+      }
+    }
+    for (const LimitEvent& e : out.plan.events) {
+      record_event(c, r.tenant_id, e, now);
+    }
+    if (r.api) {
+      if (out.plan.held) {
+        hold_api_emails(c, r, out.plan, now);
+      }
+    } else {
+      insert_smtp_message(c, r, out.plan, now);
+    }
+    return base::Status();
+  });
+  if (!st) {
+    return st.error();
+  }
+  return out;
+}
+
+}  // namespace ark::milter
