@@ -32,10 +32,13 @@ CREATE TABLE send_counters (
     ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- Held mail. held_at: the milter put the message into Postfix's hold queue on node
--- messages.node under messages.queue_id (cleared when it is released). held_reason: why
--- this email is held (the engine's token: recipient_suppressed, send_limit_exceeded,
--- credential_held) and held_detail the human text shown in its history.
+-- Held mail (kept, not lost). held_at: the milter put the message into Postfix's hold
+-- queue on node messages.node under messages.queue_id (the re-delivery worker releases it
+-- with postsuper -H). held_reason: why this email is kept (the engine's token:
+-- recipient_suppressed, send_limit_exceeded, credential_held), held_detail the human text.
+-- The milter and admind's send path write these with status `pending`; the log follower
+-- turns the email `held` (MessageHeld, a held attempt) when Postfix logs the hold, as it is
+-- the one writer of delivery statuses.
 ALTER TABLE messages ADD COLUMN held_at DATETIME(6) NULL;
 ALTER TABLE emails
   ADD COLUMN held_reason VARCHAR(64)  NULL,

@@ -158,11 +158,10 @@ std::vector<HeaderEdit> AdmitMessage::edits(const MessageState& state, const Adm
   }
   out.push_back({HeaderEdit::Kind::Add, std::string(kStampHeader), 0, state.binding.message_id});
   if (plan.held) {
-    out.push_back(
-        {HeaderEdit::Kind::Quarantine,
-         {},
-         0,
-         "ark " + std::string(plan.decision.reason()) + " message " + state.binding.message_id});
+    // Postfix logs this text with the hold ("milter-hold: END-OF-MESSAGE from ...: <text>");
+    // the log follower uses it as the held attempt's details.
+    const policy::Decision& d = plan.decision;
+    out.push_back({HeaderEdit::Kind::Quarantine, {}, 0, d.detail.empty() ? d.smtp.text : d.detail});
   }
   return out;
 }

@@ -124,23 +124,25 @@ bool claim_api_message(sql::Connection& c, const AdmitRequest& r, const std::str
   return ps->executeUpdate() > 0;
 }
 
+// Pending emails without a hold reason are counted; those admind already kept (suppressed
+// recipients: held_reason set) are not.
 void count_api_emails(sql::Connection& c, const std::string& message, int64_t* pending,
                       int64_t* held) {
   Stmt ps(c.prepareStatement(
-      "SELECT status, COUNT(*) FROM emails WHERE message_id = ? GROUP BY status"));
+      "SELECT held_reason IS NULL, COUNT(*) FROM emails WHERE message_id = ? AND "
+      "status = 'pending' GROUP BY held_reason IS NULL"));
   ps->setString(1, message);
   Rows rs(ps->executeQuery());
   while (rs->next()) {
-    std::string status = rs->getString(1);
-    (status == "pending" ? *pending : status == "held" ? *held : *pending) += rs->getInt64(2);
+    (rs->getInt(1) != 0 ? *pending : *held) += rs->getInt64(2);
   }
 }
 
 void hold_api_emails(sql::Connection& c, const AdmitRequest& r, const AdmitPlan& plan,
                      const std::string& now) {
-  Stmt em(c.prepareStatement(
-      "UPDATE emails SET status = 'held', held_reason = ?, held_detail = ?, updated_at = ? "
-      "WHERE message_id = ? AND status = 'pending'"));
+  Stmt em(
+      c.prepareStatement("UPDATE emails SET held_reason = ?, held_detail = ?, updated_at = ? "
+                         "WHERE message_id = ? AND status = 'pending' AND held_reason IS NULL"));
   em->setString(1, std::string(plan.decision.reason()));
   em->setString(2, fit(plan.decision.detail, 500));
   em->setString(3, now);
@@ -191,7 +193,7 @@ void insert_smtp_message(sql::Connection& c, const AdmitRequest& r, const AdmitP
     em->setString(2, r.message_id);
     em->setString(3, r.tenant_id);
     em->setString(4, fit(e.rcpt, 320));
-    em->setString(5, held_now ? "held" : "pending");
+    em->setString(5, "pending");  // the log follower makes it held at Postfix's hold
     set_opt(*em, 6,
             held_now
                 ? std::optional(own_reason ? e.held_reason : std::string(plan.decision.reason()))

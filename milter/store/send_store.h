@@ -11,8 +11,9 @@
 // Admission (end of message), all in ONE database transaction:
 //   1. SMTP: nothing to check first. API: the message row named by the binding gets this
 //      queue id and node, unless it already has one (then: UnknownBinding, nothing else
-//      happens; this is the replay guard of RecordQueueId). Its emails' statuses are read:
-//      `pending` ones are the count, `held` ones were held by admind's send path.
+//      happens; this is the replay guard of RecordQueueId). Its pending emails are read:
+//      those without a held_reason are the count; those with one were kept by admind's
+//      send path (suppressed recipients).
 //   2. The tenant's counter rows for the windows of this instant are created if missing
 //      and locked (SELECT ... FOR UPDATE, always in the order hour, day, month, then
 //      sandbox_day), and the tenant's own limits read.
@@ -21,8 +22,12 @@
 //      events to record.
 //   4. Counters += n; events are inserted into the outbox (sql/004 `events`) with a
 //      once-per-window source_key; SMTP: the messages row (source 'smtp') and one emails
-//      row per recipient are inserted; API: pending emails become held when the plan holds;
-//      messages.held_at is set when the message goes to the hold queue.
+//      row per recipient are inserted; API: when the plan holds, the pending emails get
+//      its held_reason and held_detail; messages.held_at is set when the message goes to
+//      the hold queue.
+// Held mail keeps status `pending` here: the email becomes `held` (with MessageHeld and a
+// held attempt) when admind's log follower sees Postfix put the queue file on hold — the
+// follower is the one writer of delivery statuses (admind/delivery/transitions.h).
 // Because every node locks the same counter rows, any number of Postfix nodes share one
 // tenant's limit exactly.
 //
@@ -74,7 +79,8 @@ using AdmitDecider = std::function<AdmitPlan(const std::vector<policy::Window>& 
 struct NewEmail {
   std::string id;
   std::string rcpt;
-  std::string status;       // pending | held (the plan may still hold pending ones)
+  std::string status;       // pending | held: the class decided at RCPT (stored as pending
+                            // with the held_reason; the plan may still hold pending ones)
   std::string held_reason;  // engine token when held at RCPT
   std::string held_detail;
 };
