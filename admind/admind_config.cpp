@@ -8,7 +8,8 @@ namespace {
 config::Schema build() {
   using config::KeyType;
   config::Schema s("ark-admind");
-  s.add({"roles", KeyType::List, "api,logs", "roles this process runs", {"api", "logs"}});
+  s.add({"roles", KeyType::List, "api,logs,events", "roles this process runs",
+         {"api", "logs", "events"}});
   s.add({"api.host", KeyType::String, "127.0.0.1", "address the REST API listens on"});
   s.add({"api.port", KeyType::Int, "8080", "REST API TCP port", {}, 1, 65535});
   s.add({"api.threads", KeyType::Int, "16", "most concurrent requests", {}, 1, 1024});
@@ -46,6 +47,35 @@ config::Schema build() {
   s.add({"postfix.config_directory", KeyType::String, "",
          "Postfix config directory passed to postqueue/postsuper -c for manual retries; "
          "empty: Postfix's default"});
+  // Events out (issue 7): admind/events/events_module.h documents these keys.
+  s.add({"events.workers", KeyType::Int, "16",
+         "concurrent event deliveries (worker threads of the events role)", {}, 1, 512});
+  s.add({"events.per_endpoint", KeyType::Int, "2",
+         "most deliveries in flight to one webhook or sink per admind process", {}, 1, 512});
+  s.add({"events.timeout", KeyType::Duration, "10s",
+         "deadline of one delivery (DNS, connect, TLS, request and response)", {}, 100,
+         300000});
+  s.add({"events.retry_schedule", KeyType::List, "1m,5m,15m,30m,1h,2h,4h,8h,12h,24h,24h",
+         "waits before each retry of a failed delivery; when used up the delivery has failed"});
+  s.add({"events.poll_interval", KeyType::Duration, "500ms",
+         "how often the outbox and due retries are looked for when idle", {}, 10, 60000});
+  s.add({"events.batch", KeyType::Int, "100", "outbox rows fanned out per transaction", {}, 1,
+         10000});
+  s.add({"events.key_refresh", KeyType::Duration, "60s",
+         "how often the webhook signing keys are re-read (rotation by arkctl)", {}, 1000,
+         86400000});
+  s.add({"plugins.dir", KeyType::String, "/usr/lib/ark/plugins",
+         "the only directory event plugins are loaded from (root- or admind-owned, not "
+         "group/other-writable)"});
+  s.add({"plugins.webhook", KeyType::String, "webhook.so",
+         "HTTP transport plugin for tenant and platform webhooks; empty: none"});
+  s.add({"plugins.webhook_config", KeyType::List, "",
+         "name=value settings of the webhook transport (allow_http, allow_loopback and "
+         "allow_private default to webhooks.*)"});
+  s.add({"plugins.sinks", KeyType::List, "",
+         "SINK plugin instances as name=file.so; each gets every event"});
+  s.add({"plugins.sink_config", KeyType::List, "",
+         "settings of the sink instances as name.key=value"});
   s.add({"seal.key_file", KeyType::String, "/etc/ark/seal.key",
          "32-byte key (base64 or raw) sealing stored secrets; not world-readable"});
   s.add({"webhooks.allow_http", KeyType::Bool, "false",

@@ -12,6 +12,7 @@
 #include "admind/api/resource_module.h"
 #include "admind/api/services.h"
 #include "admind/dns_monitor/monitor_module.h"
+#include "admind/events/events_module.h"
 #include "admind/http/server.h"
 #include "admind/logs/follower.h"
 #include "admind/store/email_store.h"
@@ -85,6 +86,19 @@ class AdmindApp final : public Poco::Util::ServerApplication {
     api::add_resource_routes(router, services, (*resources)->services());
     http::Dispatcher dispatcher(router, make_authenticator(keys), [&db] { return db.ping(); },
                                 cfg_.get_size("api.max_body_size"));
+    // Events out (issue 7): plugins, webhook signing keys, JWKS, test/replay sends, and with
+    // the events role the outbox dispatcher. A refused plugin stops startup here.
+    std::unique_ptr<events::EventsModule> events_out;
+    if (cfg_.has_item("roles", "api") || cfg_.has_item("roles", "events")) {
+      auto m = events::EventsModule::create(cfg_, db, clock, cfg_.has_item("roles", "events"));
+      if (!m) {
+        std::cerr << "ark-admind: " << m.error().message << "\n";
+        return base::kExitConfig;
+      }
+      events_out = std::move(*m);
+      services.webhook_sender = events_out->sender();
+      dispatcher.set_jwks([&events_out] { return events_out->jwks(); });
+    }
     std::unique_ptr<http::ApiServer> server;
     if (cfg_.has_item("roles", "api")) {
       http::ServerSettings ss{cfg_.get_string("api.host"), static_cast<int>(cfg_.get_int("api.port")),
@@ -110,8 +124,14 @@ class AdmindApp final : public Poco::Util::ServerApplication {
       follower = std::make_unique<logs::Follower>(logs::follower_settings(cfg_), db, clock);
       follower->start();
     }
+    if (events_out) {
+      events_out->start();
+    }
     waitForTerminationRequest();
     base::log_info("shutting_down");
+    if (events_out) {
+      events_out->stop();
+    }
     (*dns_checks)->monitor().stop();
     if (follower) {
       follower->stop();

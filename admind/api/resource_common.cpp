@@ -297,20 +297,4 @@ store::DeliveryRow test_delivery(const store::WebhookRow& w, store::WebhookScope
   return d;
 }
 
-store::DeliveryRow replay_delivery(const store::DeliveryRow& original, const store::WebhookRow& w,
-                                   store::WebhookScope scope) {
-  store::DeliveryRow d = original;
-  d.id = new_delivery_id(scope);
-  d.kind = "replay";
-  d.replay_of = original.id;
-  d.url = w.url;
-  d.request_headers_json = "{\"Content-Type\":\"application/json\"}";
-  return d;
-}
-
-std::string pending_note(const std::string& delivery_id) {
-  return "not sent yet: recorded as pending delivery " + delivery_id +
-         "; this server has no webhook dispatcher running";
-}
-
 }  // namespace ark::admind::api

@@ -1,6 +1,6 @@
 // Helpers shared by the resource handlers: the tenant access gate, mapping store errors to
 // API errors with the resource's name, path ids, query parameters, the event enum, and
-// the pending delivery rows that `test` and `replay` record for the dispatcher.
+// the sample deliveries that `test` sends.
 //
 // Thread-safety: stateless functions; safe from any request thread.
 #pragma once
@@ -63,16 +63,9 @@ std::string new_uuid();
 // Query filters of the delivery lists (success, event, after, before).
 std::variant<store::DeliveryFilter, http::ApiError> delivery_filter(const http::Request& req);
 
-// A pending delivery for `test`: the sample event body (api.md Appendix A; platform bodies
-// carry tenant_id at envelope level and "_test": true). The dispatcher signs and sends it.
+// The delivery a `test` sends: the sample event body (api.md Appendix A; platform bodies
+// carry tenant_id at envelope level and "_test": true). The webhook sender signs it.
 store::DeliveryRow test_delivery(const store::WebhookRow& w, store::WebhookScope scope,
                                  const std::string& event, int64_t now_us);
-// A pending copy of `original` for `replay` (same event and payload, the webhook's current
-// URL; the dispatcher refreshes the timestamp and signature when it sends).
-store::DeliveryRow replay_delivery(const store::DeliveryRow& original, const store::WebhookRow& w,
-                                   store::WebhookScope scope);
-
-// The text put in `error` of test results while the delivery waits for the dispatcher.
-std::string pending_note(const std::string& delivery_id);
 
 }  // namespace ark::admind::api

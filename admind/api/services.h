@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "admind/events/webhook_sender.h"
 #include "admind/http/request.h"
 #include "admind/http/router.h"
 #include "admind/store/email_store.h"
@@ -23,6 +24,8 @@ struct Services {
   std::string binding_secret;
   std::string message_id_domain;
   std::string default_tenant;  // used when an organisation key sends without tenantId
+  // Sends webhook tests and replays now (issue 7); null when no transport is configured.
+  events::WebhookSender* webhook_sender = nullptr;
 };
 
 void add_tenant_routes(http::Router& router, Services& s);

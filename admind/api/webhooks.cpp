@@ -3,12 +3,13 @@
 // may call (platform: organisation keys only) and a few field names; one set of handlers
 // serves both, parameterised by the scope.
 //
-// URLs are checked when saved (admind/webhooks/url_policy.h). `test` and `replay` record a
-// pending delivery row for the dispatcher (issue 7), which signs and sends it; until a
-// dispatcher runs, they answer with success=false, statusCode=null, the pending delivery's
-// id, and say so in `error` (test) — never an invented outcome.
+// URLs are checked when saved (admind/webhooks/url_policy.h). `test` and `replay` send now
+// through the webhook transport (events::WebhookSender: signed at send time, the
+// dispatcher's timeout, never retried), record the attempt in the deliveries list, and
+// answer with what the endpoint said; without a transport they answer 503.
 #include "admind/api/resource_common.h"
 #include "admind/api/resource_json.h"
+#include "admind/events/envelope.h"
 #include "core/crypto/crypto.h"
 
 namespace ark::admind::api {
@@ -243,6 +244,23 @@ Outcome get_delivery(Services& s, ResourceServices& r, Request& req, WebhookScop
   return Reply::ok(delivery_detail_json(std::get<0>(found).first, scope));
 }
 
+std::optional<ApiError> no_sender(const Services& s) {
+  if (s.webhook_sender != nullptr) {
+    return std::nullopt;
+  }
+  return ApiError::unavailable("this server has no webhook transport (plugins.webhook)");
+}
+
+Poco::Dynamic::Var status_code(const events::DirectResult& r) {
+  return r.status_code ? Poco::Dynamic::Var(*r.status_code) : Poco::Dynamic::Var();
+}
+
+Poco::Dynamic::Var opt_text(const std::optional<std::string>& text) {
+  return text ? Poco::Dynamic::Var(*text) : Poco::Dynamic::Var();
+}
+
+// Re-signs the original body with a new envelope timestamp and sends it now; never
+// re-queued on failure (behaviour.md §3.7).
 Outcome replay(Services& s, ResourceServices& r, Request& req, WebhookScope scope) {
   auto found = path_delivery(s, r, req, scope);
   if (auto* e = std::get_if<ApiError>(&found)) {
@@ -253,22 +271,30 @@ Outcome replay(Services& s, ResourceServices& r, Request& req, WebhookScope scop
     return ApiError::unprocessable("unprocessable_entity",
                                    "the webhook is disabled; enable it to replay deliveries");
   }
-  store::DeliveryRow copy = replay_delivery(original, webhook, scope);
-  base::Status st = r.deliveries.add_pending(scope, copy);
-  if (!st) {
-    return store_error(st.error(), "delivery");
+  if (auto e = no_sender(s)) {
+    return *e;
   }
-  auto d = http::new_object();
-  d->set("success", false);
-  d->set("originalDeliveryId", original.id);
-  d->set("newDeliveryId", copy.id);
-  d->set("statusCode", Poco::Dynamic::Var());
-  d->set("duration", 0);
-  d->set("timestamp", base::format_iso8601(s.clock.now_us()));
-  d->set("pending", true);
-  return Reply::ok(d);
+  events::DirectDelivery d{scope == kPlatform, webhook.id,          original.tenant_id,
+                           "replay",           original.id,         original.event,
+                           original.event_uuid, webhook.url,        original.payload_json};
+  if (auto body = events::replace_timestamp(original.payload_json, s.clock.now_us())) {
+    d.body = *body;
+  }
+  auto sent = s.webhook_sender->send_now(d);
+  if (!sent) {
+    return store_error(sent.error(), "delivery");
+  }
+  auto out = http::new_object();
+  out->set("success", sent->success);
+  out->set("originalDeliveryId", original.id);
+  out->set("newDeliveryId", sent->delivery_id);
+  out->set("statusCode", status_code(*sent));
+  out->set("duration", sent->duration_ms);
+  out->set("timestamp", base::format_iso8601(sent->attempted_us));
+  return Reply::ok(out);
 }
 
+// Sends a signed sample event of the requested type now and reports what the endpoint said.
 Outcome test(Services& s, ResourceServices& r, Request& req, WebhookScope scope) {
   auto w = path_webhook(s, r, req, scope);
   if (auto* e = std::get_if<ApiError>(&w)) {
@@ -279,26 +305,32 @@ Outcome test(Services& s, ResourceServices& r, Request& req, WebhookScope scope)
   if (body.error()) {
     return *body.error();
   }
-  store::DeliveryRow row =
-      test_delivery(std::get<store::WebhookRow>(w), scope, *event, s.clock.now_us());
-  base::Status st = r.deliveries.add_pending(scope, row);
-  if (!st) {
-    return store_error(st.error(), "webhook");
+  if (auto e = no_sender(s)) {
+    return *e;
   }
-  auto d = http::new_object();
+  const auto& hook = std::get<store::WebhookRow>(w);
+  store::DeliveryRow row = test_delivery(hook, scope, *event, s.clock.now_us());
+  events::DirectDelivery d{scope == kPlatform, hook.id,        row.tenant_id,
+                           "test",             std::nullopt,   *event,
+                           row.event_uuid,     hook.url,       row.payload_json};
+  auto sent = s.webhook_sender->send_now(d);
+  if (!sent) {
+    return store_error(sent.error(), "webhook");
+  }
+  auto out = http::new_object();
   if (scope == kTenant) {
-    d->set("event", *event);
+    out->set("event", *event);
   }
-  d->set("success", false);
-  d->set("statusCode", Poco::Dynamic::Var());
-  d->set(scope == kTenant ? "duration" : "durationMs", 0);
+  out->set("success", sent->success);
+  out->set("statusCode", status_code(*sent));
+  out->set(scope == kTenant ? "duration" : "durationMs", sent->duration_ms);
   if (scope == kTenant) {
-    d->set("body", Poco::Dynamic::Var());
+    out->set("body", sent->status_code ? Poco::Dynamic::Var(sent->response_excerpt)
+                                       : Poco::Dynamic::Var());
   }
-  d->set("error", pending_note(row.id));
-  d->set("pending", true);
-  d->set("deliveryId", row.id);
-  return Reply::ok(d);
+  out->set("error", opt_text(sent->error));
+  out->set("deliveryId", sent->delivery_id);
+  return Reply::ok(out);
 }
 
 using ScopedHandler = Outcome (*)(Services&, ResourceServices&, Request&, WebhookScope);

@@ -4,6 +4,7 @@
 //   postfix-config --milter-config FILE [--main|--master]
 //                                            print the Postfix settings for our daemons
 //   check-config                             validate the admind config
+//   rotate-webhook-key | webhook-keys | drop-webhook-key   (ctl/webhook_key_commands.h)
 //   dns-check | dkim-rotate | dkim-ed25519   DNS re-check and DKIM keys (ctl/dns_commands.h)
 // Global: --config FILE (admind.yaml; its database.* keys are used).
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "admind/admind_config.h"
 #include "admind/ctl/dns_commands.h"
 #include "admind/ctl/postfix_config.h"
+#include "admind/ctl/webhook_key_commands.h"
 #include "admind/store/key_store.h"
 #include "core/base/exit_codes.h"
 #include "core/base/log.h"
@@ -37,6 +39,7 @@ int usage() {
                "  create-api-key [--name NAME] [--tenant TENANT_ID]\n"
                "  postfix-config --milter-config milter.yaml [--main|--master]\n"
                "  check-config\n"
+               "  rotate-webhook-key | webhook-keys | drop-webhook-key --kid KID\n"
                "  dns-check [--domain UUID]\n"
                "  dkim-rotate --domain UUID | dkim-ed25519 --domain UUID\n";
   return base::kExitUsage;
@@ -208,6 +211,9 @@ int main(int argc, char** argv) {
     }
     if (admind::ctl::is_dns_command(a.command)) {
       return admind::ctl::run_dns_command(a.config, a.command, a.opts);
+    }
+    if (admind::ctl::is_webhook_key_command(a.command)) {
+      return admind::ctl::run_webhook_key_command(a.config, a.command, a.opts);
     }
     if (a.command == "check-config") {
       auto cfg = config::load_config(admind::admind_schema(), a.config);

@@ -111,6 +111,11 @@ Outcome Dispatcher::dispatch(Poco::Net::HTTPServerRequest& in, Request& req) con
     d->set("status", "ok");
     return Reply::ok(d);
   }
+  if (req.method == "GET" && req.path == "/.well-known/jwks.json" && jwks_) {
+    Reply keys = Reply::raw_body(jwks_(), "application/json");
+    keys.headers.emplace_back("Cache-Control", "public, max-age=300");
+    return keys;
+  }
   std::string raw = in.getURI();
   raw = raw.substr(0, raw.find_first_of("?#"));
   RouteMatch m = router_.match(req.method, raw, &req.params);

@@ -42,6 +42,9 @@ class Dispatcher {
   Dispatcher(const Router& router, Authenticator auth, HealthCheck health, int64_t max_body)
       : router_(router), auth_(std::move(auth)), health_(std::move(health)),
         max_body_(max_body) {}
+  // Serves GET /.well-known/jwks.json without authentication (the webhook signing keys,
+  // behaviour.md §3.6). Install before the server starts.
+  void set_jwks(std::function<std::string()> jwks) { jwks_ = std::move(jwks); }
   void handle(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) const;
 
  private:
@@ -50,6 +53,7 @@ class Dispatcher {
   Authenticator auth_;
   HealthCheck health_;
   int64_t max_body_;
+  std::function<std::string()> jwks_;
 };
 
 class ApiServer {

@@ -96,30 +96,6 @@ void bind_all(sql::PreparedStatement& ps, const Params& params) {
 
 }  // namespace
 
-Status DeliveryStore::add_pending(WebhookScope scope, const DeliveryRow& r) {
-  std::string table =
-      scope == WebhookScope::Tenant ? "webhook_deliveries" : "platform_webhook_deliveries";
-  return db_.run([&](sql::Connection& c) -> Status {
-    Stmt ps(c.prepareStatement(
-        "INSERT INTO " + table +
-        " (id, webhook_id, tenant_id, kind, replay_of, event, event_uuid, url, attempt, "
-        "request_headers, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"));
-    ps->setString(1, r.id);
-    ps->setString(2, r.webhook_id);
-    bind_opt(*ps, 3, r.tenant_id);
-    ps->setString(4, r.kind);
-    bind_opt(*ps, 5, r.replay_of);
-    ps->setString(6, r.event);
-    ps->setString(7, r.event_uuid);
-    ps->setString(8, r.url);
-    ps->setString(9, r.request_headers_json);
-    ps->setString(10, r.payload_json);
-    ps->setString(11, sql_time(clock_.now_us()));
-    ps->executeUpdate();
-    return {};
-  });
-}
-
 Result<DeliveryRow> DeliveryStore::get(WebhookScope scope, const std::string& tenant_id,
                                        const std::string& webhook_id, const std::string& id) {
   DeliveryRow row;

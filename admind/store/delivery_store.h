@@ -2,10 +2,9 @@
 // (table `webhook_deliveries`, ids `whr_…`) or a platform webhook
 // (`platform_webhook_deliveries`, ids `pwd_…`); api.md §3.13-3.14, behaviour.md §3.4.
 //
-// Life cycle: a row is written `pending` (attempted_at NULL, status_code NULL, success 0)
-// by the outbox, by `test` or by `replay`; the dispatcher (issue 7) claims pending rows,
-// sends them, and fills in status_code, success, response, duration and attempted_at. This
-// store only records pending rows and reads; it never invents an outcome.
+// Life cycle: a row is written once, complete, after its attempt was made: by the events
+// dispatcher (admind/events/dispatch_store.h) for each attempt of an event delivery, and by
+// `test` and `replay` (admind/events/webhook_sender.h). This store only reads them.
 //
 // Tenant scope: every read filters on the tenant and the webhook. Errors: NotFound,
 // Transient/Internal (database).
@@ -43,8 +42,8 @@ struct DeliveryRow {
   std::optional<std::string> error;
   std::optional<int64_t> duration_ms;
   int64_t created_us = 0;
-  std::optional<int64_t> attempted_us;  // null while pending
-  // The attempt's time for the API: when it was made, or when it was recorded if pending.
+  std::optional<int64_t> attempted_us;  // null only in rows older than migration 007
+  // The attempt's time for the API: when it was made (else when it was recorded).
   int64_t timestamp_us() const { return attempted_us.value_or(created_us); }
 };
 
@@ -61,8 +60,6 @@ class DeliveryStore {
  public:
   DeliveryStore(storage::DbPool& db, const base::Clock& clock) : db_(db), clock_(clock) {}
 
-  // Records a pending delivery (row.created_us is set here).
-  base::Status add_pending(WebhookScope scope, const DeliveryRow& row);
   // Tenant: restricted to tenant_id + webhook_id. Platform: webhook_id/tenant_id unused.
   base::Result<DeliveryRow> get(WebhookScope scope, const std::string& tenant_id,
                                 const std::string& webhook_id, const std::string& id);

@@ -124,7 +124,7 @@ cfg_write_admind_yaml() {
   {
     echo "# ark-admind config of the dev stack, written by scripts/dev-up."
     cat <<YAML
-roles: [api, logs]
+roles: [api, logs, events]
 api:
   host: 127.0.0.1
   port: $ARK_API_PORT
@@ -148,6 +148,15 @@ seal:
 webhooks:
   allow_http: true
   allow_private: true
+events:
+  timeout: 5s
+  poll_interval: 200ms
+  retry_schedule: [${ARK_EVENTS_RETRY_SCHEDULE:-2s,4s,8s,15s,30s,30s,30s,30s,30s,30s}]
+plugins:
+  # The in-tree plugins of the build; the loader wants this directory owned by root (or
+  # admind's user) and not group/other-writable, as a root build leaves it.
+  dir: "$ARK_BUILD_DIR/plugins/modules"
+  webhook: webhook.so
 dns:
   resolver: "127.0.0.54:$((ARK_PORT_BASE + 53))"
   timeout: 300ms
