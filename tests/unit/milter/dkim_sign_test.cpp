@@ -16,6 +16,7 @@
 #include "core/seal/seal.h"
 #include "milter/connection.h"
 #include "milter/message_filter.h"
+#include "milter/settings.h"
 #include "tests/unit/milter/dkim/dkimpy_verifier.h"
 #include "tests/unit/milter/fakes.h"
 
@@ -301,6 +302,39 @@ TEST(FromDomainTest, Rules) {
   EXPECT_EQ(reason, "several_from");
   EXPECT_FALSE(from_domain({{"From", "not an address"}}, &reason));
   EXPECT_EQ(reason, "from_unparsable");
+}
+
+base::Result<MilterSettings> settings_from(const std::string& yaml) {
+  auto cfg = config::parse_config(milter_schema(), yaml, "test.yaml");
+  EXPECT_TRUE(cfg.ok()) << (cfg.ok() ? "" : cfg.error().message);
+  return milter_settings(*cfg);
+}
+
+TEST(DkimSettingsTest, DefaultsSignWithEd25519AndTempfailOnError) {
+  auto s = settings_from("milter:\n  node: n1\n");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_TRUE(s->dkim_enabled);
+  EXPECT_TRUE(s->dkim_ed25519);
+  EXPECT_TRUE(s->dkim_tempfail_on_error);
+  EXPECT_EQ(s->dkim_cache_ttl_ms, 60000);
+  EXPECT_TRUE(s->dkim_signed_headers.empty());
+  EXPECT_EQ(s->seal_key_file, "/etc/ark/seal.key");
+}
+
+TEST(DkimSettingsTest, ExplicitValuesAndErrors) {
+  auto s = settings_from(
+      "dkim:\n  on_error: unsigned\n  key_cache_ttl: 5s\n  signed_headers: [From, Subject]\n");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_FALSE(s->dkim_tempfail_on_error);
+  EXPECT_EQ(s->dkim_cache_ttl_ms, 5000);
+  EXPECT_EQ(s->dkim_signed_headers, (std::vector<std::string>{"from", "subject"}));
+  auto no_from = settings_from("dkim:\n  signed_headers: [to, subject]\n");
+  ASSERT_FALSE(no_from.ok());
+  EXPECT_EQ(no_from.error().field, "dkim.signed_headers");
+  auto no_key = settings_from("seal:\n  key_file: \"\"\n");
+  ASSERT_FALSE(no_key.ok());
+  EXPECT_EQ(no_key.error().field, "seal.key_file");
+  EXPECT_TRUE(settings_from("dkim:\n  enabled: false\nseal:\n  key_file: \"\"\n").ok());
 }
 
 TEST(DomainAndParentsTest, StopsAtTwoLabels) {
