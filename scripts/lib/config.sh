@@ -145,12 +145,15 @@ logs:
   start_at: beginning
 seal:
   key_file: "$DEV_SECRETS/seal.key"
+bounces:
+  lmtp_socket: "$DEV_RUN/bounces.sock"
 webhooks:
   allow_http: true
   allow_private: true
 events:
   timeout: 5s
   poll_interval: 200ms
+  key_refresh: 2s
   retry_schedule: [${ARK_EVENTS_RETRY_SCHEDULE:-2s,4s,8s,15s,30s,30s,30s,30s,30s,30s}]
 plugins:
   # The in-tree plugins of the build; the loader wants this directory owned by root (or
