@@ -10,11 +10,11 @@
 // and ark-milter binds the mail by it.
 //
 // Refusals (Result::Fail, with the reason Postfix puts after "535 5.7.8 ... failed:"):
-//   wrong key, unknown login, malformed username ...  "authentication failed"
+//   wrong key, unknown login, malformed username ...  "invalid username or password"
 //   the credential is on hold                          "credential is on hold"
 //   the tenant is suspended or archived                "tenant is not active"
 //   TLS required but the session is not secured        "TLS is required"
-//   the client address is throttled (temp: 454 4.7.0)  "too many failed attempts, try later"
+//   the client address is throttled (flagged temp)    "too many failed attempts, try later"
 // Only wrong logins count towards the throttle (a correct key for a held credential
 // proves knowledge of the key). The store being unavailable is Result::Unavailable: the
 // session then closes without replying (style.md §4) and Postfix answers 454 4.7.0.
@@ -90,6 +90,6 @@ class Authenticator {
   AuthSettings settings_;
 };
 
-inline constexpr const char* kReasonFailed = "authentication failed";
+inline constexpr const char* kReasonFailed = "invalid username or password";
 
 }  // namespace ark::policyd

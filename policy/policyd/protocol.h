@@ -55,7 +55,8 @@ std::vector<std::string> server_handshake(unsigned long spid, unsigned long cuid
                                           std::string_view cookie_hex);
 
 std::string ok_line(unsigned long id, std::string_view user);
-// temp: a temporary failure (Postfix answers 454 4.7.0 instead of 535 5.7.8).
+// temp: marks a temporary failure (Dovecot clients may retry later). Postfix 3.7 ignores the
+// flag and answers 535 5.7.8 with the reason; only a closed connection gives its 454 4.7.0.
 std::string fail_line(unsigned long id, std::string_view reason, bool temp);
 std::string cont_line(unsigned long id, std::string_view base64_challenge);
 
