@@ -1,7 +1,7 @@
 // arkctl: the sysadmin's tool. Subcommands:
 //   migrate [--dir DIR]                      apply sql/ migrations
 //   create-api-key [--name N] [--tenant ID]  make an API key; printed once on stdout
-//   postfix-config --milter-config FILE [--main|--master]
+//   postfix-config --milter-config FILE [--policyd-config FILE] [--main|--master]
 //                                            print the Postfix settings for our daemons
 //   check-config                             validate the admind config
 //   rotate-webhook-key | webhook-keys | drop-webhook-key   (ctl/webhook_key_commands.h)
@@ -21,6 +21,7 @@
 #include "core/base/log.h"
 #include "core/storage/migrate.h"
 #include "milter/settings.h"
+#include "policy/policyd/settings.h"
 
 #ifndef ARK_SQL_DIR
 #define ARK_SQL_DIR "/usr/share/ark/sql"
@@ -37,7 +38,8 @@ int usage() {
   std::cerr << "usage: arkctl [--config admind.yaml] <command> [options]\n"
                "  migrate [--dir DIR]\n"
                "  create-api-key [--name NAME] [--tenant TENANT_ID]\n"
-               "  postfix-config --milter-config milter.yaml [--main|--master]\n"
+               "  postfix-config --milter-config milter.yaml [--policyd-config policyd.yaml]\n"
+               "                 [--main|--master]\n"
                "  check-config\n"
                "  rotate-webhook-key | webhook-keys | drop-webhook-key --kid KID\n"
                "  dns-check [--domain UUID]\n"
@@ -156,6 +158,34 @@ bool add_delivery_wiring(const Args& a, const std::string& milter_config,
   return true;
 }
 
+// SMTP AUTH: ark-policyd's socket, from --policyd-config or a policyd.yaml next to the
+// milter config (how the dev stack and a packaged install lay them out).
+bool add_sasl_wiring(const Args& a, const std::string& milter_config,
+                     admind::ctl::PostfixWiring* w) {
+  std::string path;
+  if (auto it = a.opts.find("policyd-config"); it != a.opts.end()) {
+    path = it->second;
+  } else {
+    auto beside = std::filesystem::path(milter_config).parent_path() / "policyd.yaml";
+    if (!std::filesystem::exists(beside)) {
+      return true;
+    }
+    path = beside.string();
+  }
+  auto cfg = config::load_config(policyd::policyd_schema(), path);
+  if (!cfg) {
+    std::cerr << "arkctl: " << cfg.error().message << "\n";
+    return false;
+  }
+  auto s = policyd::policyd_settings(*cfg);
+  if (!s) {
+    std::cerr << "arkctl: " << s.error().message << "\n";
+    return false;
+  }
+  w->sasl_socket = s->socket_path;
+  return true;
+}
+
 int cmd_postfix_config(const Args& a) {
   auto it = a.opts.find("milter-config");
   if (it == a.opts.end()) {
@@ -172,7 +202,7 @@ int cmd_postfix_config(const Args& a) {
     return base::kExitConfig;
   }
   admind::ctl::PostfixWiring w{ms->socket, "", ""};
-  if (!add_delivery_wiring(a, it->second, &w)) {
+  if (!add_delivery_wiring(a, it->second, &w) || !add_sasl_wiring(a, it->second, &w)) {
     return base::kExitConfig;
   }
   bool main_only = a.opts.count("main") != 0;

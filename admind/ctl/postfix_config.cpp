@@ -43,6 +43,24 @@ std::string render_delivery_main_cf(const PostfixWiring& w) {
   return out;
 }
 
+// Issue 4: tenants' SMTP AUTH answered by ark-policyd.
+std::string render_sasl_main_cf(const PostfixWiring& w) {
+  if (w.sasl_socket.empty()) {
+    return "# ark-postfix: no SMTP AUTH wiring (no policyd.yaml given).\n";
+  }
+  std::string out;
+  out += "# ark-postfix: tenants log in with SMTP AUTH (PLAIN, LOGIN) checked by ark-policyd\n";
+  out += "# over the Dovecot protocol. AUTH is enabled per listener (submission, see master.cf)\n";
+  out += "# and only after STARTTLS; ark-milter binds the mail to the login's tenant.\n";
+  out += "smtpd_sasl_type = dovecot\n";
+  out += "smtpd_sasl_path = " + w.sasl_socket + "\n";
+  out += "smtpd_sasl_security_options = noanonymous\n";
+  out += "smtpd_sasl_tls_security_options = noanonymous\n";
+  out += "smtpd_sasl_authenticated_header = no\n";
+  out += "smtpd_tls_auth_only = yes\n";
+  return out;
+}
+
 }  // namespace
 
 base::Result<std::string> render_main_cf(const PostfixWiring& w) {
@@ -62,11 +80,22 @@ base::Result<std::string> render_main_cf(const PostfixWiring& w) {
   out += "# ark-postfix: long queue ids are never reused, so a log line names one message.\n";
   out += "enable_long_queue_ids = yes\n";
   out += render_delivery_main_cf(w);
+  out += render_sasl_main_cf(w);
   return out;
 }
 
-std::string render_master_cf(const PostfixWiring&) {
-  return "# ark-postfix: no master.cf services are needed yet.\n";
+std::string render_master_cf(const PostfixWiring& w) {
+  if (w.sasl_socket.empty()) {
+    return "# ark-postfix: no master.cf services are needed.\n";
+  }
+  return "# ark-postfix: tenants submit on a submission listener with STARTTLS and AUTH, e.g.\n"
+         "#   submission inet n - n - - smtpd\n"
+         "#     -o syslog_name=postfix/submission\n"
+         "#     -o smtpd_tls_security_level=encrypt\n"
+         "#     -o smtpd_sasl_auth_enable=yes\n"
+         "#     -o smtpd_client_restrictions=permit_sasl_authenticated,reject\n"
+         "#     -o smtpd_relay_restrictions=permit_sasl_authenticated,reject\n"
+         "# (smtpd needs chroot = n there to reach an absolute smtpd_sasl_path.)\n";
 }
 
 }  // namespace ark::admind::ctl

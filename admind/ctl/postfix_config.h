@@ -17,6 +17,9 @@ struct PostfixWiring {
   // mail for the return-path host is relayed to admind's LMTP socket.
   std::string return_path_host;
   std::string bounce_lmtp_socket;
+  // SMTP AUTH (issue 4): ark-policyd's socket (policyd.socket, an absolute path). When set,
+  // smtpd asks ark-policyd over the Dovecot protocol; listeners enable AUTH themselves.
+  std::string sasl_socket;
 };
 
 // Translates libmilter's socket syntax to Postfix's (inet:PORT@HOST -> inet:HOST:PORT).

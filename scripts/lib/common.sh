@@ -81,6 +81,7 @@ ark_settings_from_env() {
   ARK_SINK_OK_PORT=$((b + 26))
   ARK_SINK_4XX_PORT=$((b + 27))
   ARK_SINK_5XX_PORT=$((b + 28))
+  ARK_SUBMIT_PORT=$((b + 87))
   ARK_API_PORT=$((b + 80))
   ARK_DNS_PORT=$((b + 53))
   ARK_NODE="${ARK_NODE:-dev1}"
@@ -112,6 +113,11 @@ ark_derived_settings() {
   ARK_MILTER_BIN="$ARK_BUILD_DIR/milter/ark-milter"
   ARK_ADMIND_BIN="$ARK_BUILD_DIR/admind/ark-admind"
   ARK_ARKCTL="$ARK_BUILD_DIR/admind/arkctl"
+  ARK_POLICYD_BIN="$ARK_BUILD_DIR/policy/policyd/ark-policyd"
+  ARK_POLICYD_CONFIG="$DEV_ETC/policyd.yaml"
+  ARK_POLICYD_SOCKET="$DEV_RUN/policyd.sock"
+  ARK_TLS_CERT="$ARK_PF_CONF/tls-cert.pem"
+  ARK_TLS_KEY="$ARK_PF_CONF/tls-key.pem"
   ARK_DNS_ADDR=127.0.0.54
   ARK_NSD_CONF="$ARK_DEV_DIR/dns/nsd.conf"
   ARK_DNS_ZONE_DIR="$ARK_DEV_DIR/dns/zones"
@@ -129,6 +135,7 @@ ARK_ENV_KEYS=(
   ARK_LOG_DIR ARK_RUN_DIR ARK_DEV_CTL ARK_MILTER_BIN ARK_ADMIND_BIN ARK_ARKCTL
   ARK_ORG_API_KEY
   ARK_DNS_ADDR ARK_DNS_PORT ARK_NSD_CONF ARK_DNS_ZONE_DIR
+  ARK_SUBMIT_PORT ARK_POLICYD_BIN ARK_POLICYD_CONFIG ARK_POLICYD_SOCKET ARK_TLS_CERT
 )
 
 # Loads the settings a previous dev-up saved (used by dev-down and dev-ctl).

@@ -2,22 +2,24 @@
 # shellcheck disable=SC2034  # settings are read by the scripts that source this file
 # Start, stop and status of each dev stack service, shared by dev-up, dev-down and
 # dev-ctl. Services: mariadb, sinks (sink-ok, sink-4xx, sink-5xx), milter, postfix, admind,
-# dns (NSD, in lib/dns.sh).
+# dns (NSD, in lib/dns.sh), policyd (ark-policyd, in lib/policyd.sh).
 # Every start is a no-op when the service already runs, refuses to start when another
 # process holds its port, and waits until the service is ready. Requires common.sh,
 # proc.sh and config.sh.
 
 # shellcheck source-path=SCRIPTDIR source=dns.sh
 . "$(dirname "${BASH_SOURCE[0]}")/dns.sh"
+# shellcheck source-path=SCRIPTDIR source=policyd.sh
+. "$(dirname "${BASH_SOURCE[0]}")/policyd.sh"
 
-ARK_SERVICES=(mariadb sinks milter postfix admind dns)
+ARK_SERVICES=(mariadb sinks milter policyd postfix admind dns)
 ARK_SINKS=(sink-ok sink-4xx sink-5xx)
 
 # The PID-file names behind a service name.
 svc_daemons() {
   case "$1" in
     sinks) printf '%s\n' "${ARK_SINKS[@]}" ;;
-    mariadb | milter | postfix | admind | dns) printf '%s\n' "$1" ;;
+    mariadb | milter | policyd | postfix | admind | dns) printf '%s\n' "$1" ;;
     *) ark_die "unknown service '$1' (one of: ${ARK_SERVICES[*]})" ;;
   esac
 }
@@ -271,6 +273,7 @@ svc_start() {
     postfix) svc_postfix_start ;;
     admind) svc_admind_start ;;
     dns) svc_dns_start ;;
+    policyd) svc_policyd_start ;;
     *) svc_daemons "$1" >/dev/null ;;
   esac
 }

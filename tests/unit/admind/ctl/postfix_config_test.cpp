@@ -40,5 +40,28 @@ TEST(PostfixConfig, MainCfLogsTlsAndRoutesBouncesOnlyWhenConfigured) {
   EXPECT_NE(wired->find("relay_transport = lmtp:unix:/run/ark/bounce.lmtp\n"), std::string::npos);
 }
 
+TEST(PostfixConfig, SaslIsWiredToPolicydOnlyWhenGiven) {
+  auto none = render_main_cf({"unix:/x/m.sock", "", ""});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->find("smtpd_sasl_type"), std::string::npos);
+  PostfixWiring w{"unix:/x/m.sock", "", ""};
+  w.sasl_socket = "/run/ark/policyd.sock";
+  auto wired = render_main_cf(w);
+  ASSERT_TRUE(wired.ok());
+  EXPECT_NE(wired->find("smtpd_sasl_type = dovecot\n"), std::string::npos);
+  EXPECT_NE(wired->find("smtpd_sasl_path = /run/ark/policyd.sock\n"), std::string::npos);
+  EXPECT_NE(wired->find("smtpd_tls_auth_only = yes\n"), std::string::npos);
+  EXPECT_EQ(wired->find("smtpd_sasl_auth_enable"), std::string::npos)
+      << "AUTH is enabled per listener, not globally";
+  for (const std::string& text : {render_master_cf(w), render_master_cf({"unix:/x", "", ""})}) {
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      EXPECT_EQ(text[start], '#') << "master.cf output is advice only: " << text;
+      start = end + 1;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ark::admind::ctl
