@@ -113,6 +113,7 @@ seal:
 dkim:
   key_cache_ttl: 1s
 YAML
+    cfg_send_policy_yaml
     cfg_yaml_common
   } | ark_write_if_changed "$ARK_MILTER_CONFIG" && CFG_MILTER_CHANGED=1
   return 0
