@@ -19,6 +19,28 @@ config::Schema build() {
          "domain part of the Message-ID headers of API-sent mail"});
   s.add({"api.default_tenant", KeyType::String, "",
          "tenant an organisation key sends for when the request names none; empty: required"});
+  s.add({"api.rate_limit", KeyType::Int, "10",
+         "API requests per second per key (sliding window, counted per admind process)", {}, 1,
+         1000000});
+  s.add({"retention.api_logs", KeyType::Duration, "30d",
+         "how long API request logs are kept", {}, 60000, 3650LL * 86400000});
+  s.add({"retention.raw_messages", KeyType::Duration, "7d",
+         "how long the MIME text of API sends is kept (expand=raw/content, manual retry)", {},
+         60000, 3650LL * 86400000});
+  s.add({"retention.purge_interval", KeyType::Duration, "1h",
+         "how often expired logs, raw messages and idempotency keys are purged", {}, 1000,
+         86400000});
+  s.add({"usage.external_id_key", KeyType::String, "externalId",
+         "tenant metadata key reported as external_id in usage"});
+  s.add({"postfix.queue_directory", KeyType::String, "/var/spool/postfix",
+         "the local Postfix queue_directory, read for retryState; empty: not read"});
+  s.add({"postfix.minimal_backoff_time", KeyType::Duration, "5m",
+         "Postfix minimal_backoff_time (must match main.cf; gives retryState.maxAttempts)", {},
+         1000, 86400000});
+  s.add({"postfix.maximal_backoff_time", KeyType::Duration, "4h",
+         "Postfix maximal_backoff_time (must match main.cf)", {}, 1000, 7 * 86400000LL});
+  s.add({"postfix.maximal_queue_lifetime", KeyType::Duration, "2d",
+         "Postfix maximal_queue_lifetime (must match main.cf)", {}, 1000, 100 * 86400000LL});
   s.add({"submit.host", KeyType::String, "127.0.0.1", "the local Postfix smtpd address"});
   s.add({"submit.port", KeyType::Int, "25", "the local Postfix smtpd port", {}, 1, 65535});
   s.add({"submit.timeout", KeyType::Duration, "30s", "SMTP timeout per command", {}, 1000,

@@ -10,6 +10,7 @@
 
 #include "admind/admind_config.h"
 #include "admind/api/resource_module.h"
+#include "admind/api/api_platform.h"
 #include "admind/api/services.h"
 #include "admind/dns_monitor/monitor_module.h"
 #include "admind/events/events_module.h"
@@ -84,8 +85,12 @@ class AdmindApp final : public Poco::Util::ServerApplication {
     api::add_tenant_routes(router, services);
     api::add_email_routes(router, services);
     api::add_resource_routes(router, services, (*resources)->services());
+    api::ApiPlatform platform(cfg_, db, clock, services, &(*resources)->services().seal_key);
+    platform.add_routes(router);
     http::Dispatcher dispatcher(router, make_authenticator(keys), [&db] { return db.ping(); },
                                 cfg_.get_size("api.max_body_size"));
+    dispatcher.set_hooks(platform.hooks());
+    platform.start();
     // Events out (issue 7): plugins, webhook signing keys, JWKS, test/replay sends, and with
     // the events role the outbox dispatcher. A refused plugin stops startup here.
     std::unique_ptr<events::EventsModule> events_out;
@@ -139,6 +144,7 @@ class AdmindApp final : public Poco::Util::ServerApplication {
     if (server) {
       server->stop();
     }
+    platform.stop();
     return base::kExitOk;
   }
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "admind/api/email_views.h"
 #include "admind/api/services.h"
 #include "admind/http/json_input.h"
 #include "core/base/log.h"
@@ -138,10 +139,6 @@ Outcome send(Services& s, Request& req) {
   m.subject = in.subject;
   m.message_id_hdr = "<" + m.id + "@" + s.message_id_domain + ">";
   m.rcpts = in.to;
-  auto ids = s.emails.create_pending(m);
-  if (!ids) {
-    return http::api_error_from(ids.error());
-  }
   submit::OutgoingMessage out;
   out.envelope_from = m.envelope_from;
   out.rcpts = m.rcpts;
@@ -153,7 +150,15 @@ Outcome send(Services& s, Request& req) {
   out.message_id = m.message_id_hdr;
   out.date_s = s.clock.now_s();
   out.binding = mail::sign_binding({m.id, m.tenant_id, out.date_s}, s.binding_secret);
-  auto sent = s.submitter.submit(out);
+  // The exact text Postfix gets is kept (minus the binding) for expand=raw/content and
+  // manual retry, until retention.raw_messages.
+  std::string text = submit::compose(out);
+  m.raw_message = strip_binding_header(text);
+  auto ids = s.emails.create_pending(m);
+  if (!ids) {
+    return http::api_error_from(ids.error());
+  }
+  auto sent = s.submitter.submit_text(out.envelope_from, out.rcpts, text);
   if (!sent) {
     base::log_warn("submit_failed", {{"message", m.id}, {"tenant", m.tenant_id},
                                      {"reason", sent.error().message}});
@@ -181,36 +186,6 @@ Outcome send(Services& s, Request& req) {
 }
 
 double unix_seconds(int64_t us) { return static_cast<double>(us) / 1e6; }
-
-Poco::JSON::Object::Ptr attempt_json(const store::AttemptView& a) {
-  auto o = http::new_object();
-  o->set("id", std::to_string(a.id));
-  o->set("status", a.status);
-  o->set("timestamp", unix_seconds(a.attempted_us));
-  o->set("timestampIso", base::format_iso8601(a.attempted_us));
-  if (a.code) {
-    o->set("code", *a.code);
-  }
-  if (a.output) {
-    o->set("output", *a.output);
-  }
-  if (a.details) {
-    o->set("details", *a.details);
-  }
-  o->set("sentWithSsl", a.sent_with_ssl);
-  auto opt = [&](const char* k, const auto& v) {
-    if (v) {
-      o->set(k, *v);
-    } else {
-      o->set(k, Poco::Dynamic::Var());
-    }
-  };
-  opt("classification", a.classification);
-  opt("classificationCode", a.classification_code);
-  opt("smtpEnhancedCode", a.smtp_enhanced_code);
-  opt("remoteHost", a.remote_host);
-  return o;
-}
 
 std::variant<std::set<std::string>, ApiError> parse_expand(const Request& req) {
   static const std::set<std::string> kAllowed = {"content", "headers",     "deliveries", "activity",
@@ -271,6 +246,16 @@ Outcome get(Services& s, Request& req) {
     }
     o->set("deliveries", arr);
   }
+  std::optional<std::string> raw;
+  if (ex.count("content") || ex.count("headers") || ex.count("attachments") || ex.count("raw") ||
+      ex.count("full")) {
+    auto stored = s.emails.raw_message(e->id, restrict);
+    if (!stored) {
+      return http::api_error_from(stored.error());
+    }
+    raw = std::move(*stored);
+  }
+  add_expansions(o, ex, raw);
   return Reply::ok(o);
 }
 

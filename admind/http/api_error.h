@@ -16,6 +16,7 @@ struct ApiError {
   std::string message;
   std::string field;       // omitted from the body when empty
   std::string suggestion;  // omitted from the body when empty
+  int retry_after_s = 0;   // > 0: sent as a Retry-After header
 
   static ApiError validation(std::string message, std::string field = {},
                              std::string suggestion = {}) {

@@ -8,6 +8,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -27,12 +28,24 @@ struct Reply {
   int status = 200;
   Poco::Dynamic::Var data;                // envelope `data`
   std::optional<Page> page;               // set: flat paginated shape (data is the array)
+  // Extra top-level members of a flat page (e.g. `period` of GET /usage/tenants).
+  std::vector<std::pair<std::string, Poco::Dynamic::Var>> page_extras;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::optional<std::string> raw;  // set: sent as is instead of the JSON envelope
+  std::string content_type;        // for raw bodies
 
   static Reply ok(Poco::Dynamic::Var d, int status = 200) {
     Reply r;
     r.status = status;
     r.data = std::move(d);
+    return r;
+  }
+  // A body that is not the JSON envelope (CSV export, a replayed idempotent response).
+  static Reply raw_body(std::string body, std::string content_type, int status = 200) {
+    Reply r;
+    r.status = status;
+    r.raw = std::move(body);
+    r.content_type = std::move(content_type);
     return r;
   }
   static Reply paged(Poco::JSON::Array::Ptr items, Page p) {

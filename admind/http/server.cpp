@@ -71,6 +71,9 @@ std::string render_body(const Outcome& outcome, const std::string& request_id, i
   }
   const auto& reply = std::get<Reply>(outcome);
   *status = reply.status;
+  if (reply.raw) {
+    return *reply.raw;
+  }
   env->set("success", true);
   env->set("data", reply.data);
   if (reply.page) {
@@ -79,6 +82,9 @@ std::string render_body(const Outcome& outcome, const std::string& request_id, i
     env->set("perPage", p.per_page);
     env->set("total", p.total);
     env->set("totalPages", p.total == 0 ? 0 : (p.total + p.per_page - 1) / p.per_page);
+    for (const auto& [name, value] : reply.page_extras) {
+      env->set(name, value);
+    }
   }
   env->set("meta", meta(request_id));
   return stringify(env);
@@ -120,26 +126,18 @@ Outcome Dispatcher::dispatch(Poco::Net::HTTPServerRequest& in, Request& req) con
   raw = raw.substr(0, raw.find_first_of("?#"));
   RouteMatch m = router_.match(req.method, raw, &req.params);
   if (m.handler == nullptr) {
+    if (auto limited = count_rate(req, "ip:" + req.client_ip)) {
+      return *limited;
+    }
     if (m.path_known) {
       return ApiError{405, "method_not_allowed", req.method + " is not allowed on this path", {},
                       {}};
     }
     return ApiError::not_found("route " + req.path);
   }
-  auto auth = req.header("authorization");
-  std::string token;
-  if (auth && auth->size() > 7 && strncasecmp(auth->c_str(), "Bearer ", 7) == 0) {
-    token = auth->substr(7);
+  if (auto refused = authenticate(req)) {
+    return *refused;
   }
-  if (!auth || auth->empty()) {
-    return ApiError{401, "authentication_required", "An API key is required", "Authorization",
-                    "Send Authorization: Bearer <your API key>"};
-  }
-  auto who = auth_(token);
-  if (auto* e = std::get_if<ApiError>(&who)) {
-    return *e;
-  }
-  req.principal = std::get<Principal>(who);
   bool fits = read_body(in, max_body_, &req.raw_body);
   req.body_consumed = fits;
   if (!fits) {
@@ -161,14 +159,84 @@ Outcome Dispatcher::dispatch(Poco::Net::HTTPServerRequest& in, Request& req) con
       }
     }
   }
+  req.endpoint = m.name;
+  if (hooks_.around_handler) {
+    return hooks_.around_handler(req, *m.handler);
+  }
   return (*m.handler)(req);
 }
+
+std::optional<ApiError> Dispatcher::authenticate(Request& req) const {
+  auto auth = req.header("authorization");
+  req.headers.erase("authorization");  // never seen by handlers or the request log
+  std::string token;
+  if (auth && auth->size() > 7 && strncasecmp(auth->c_str(), "Bearer ", 7) == 0) {
+    token = auth->substr(7);
+  }
+  req.key_prefix = token.substr(0, 8);
+  std::optional<ApiError> failure;
+  if (!auth || auth->empty()) {
+    failure = ApiError{401, "authentication_required", "An API key is required", "Authorization",
+                       "Send Authorization: Bearer <your API key>"};
+  } else {
+    auto who = auth_(token);
+    if (auto* e = std::get_if<ApiError>(&who)) {
+      failure = *e;
+    } else {
+      req.principal = std::get<Principal>(who);
+    }
+  }
+  std::string caller =
+      failure ? "ip:" + req.client_ip : "key:" + std::to_string(req.principal.key_id);
+  if (auto limited = count_rate(req, caller)) {
+    return limited;
+  }
+  return failure;
+}
+
+std::optional<ApiError> Dispatcher::count_rate(Request& req, const std::string& caller) const {
+  if (!hooks_.rate_limit) {
+    return std::nullopt;
+  }
+  req.rate = hooks_.rate_limit(caller);
+  if (!req.rate->limited) {
+    return std::nullopt;
+  }
+  return ApiError{429, "rate_limit_exceeded", "Rate limit exceeded", {}, "Wait before retrying"};
+}
+
+void Dispatcher::record(const Exchange& exchange) const {
+  try {
+    hooks_.recorder(exchange);
+  } catch (const std::exception& e) {
+    base::log_error("request_record_failed",
+                    {{"request", exchange.request.request_id}, {"what", e.what()}});
+  } catch (...) {
+    base::log_error("request_record_failed", {{"request", exchange.request.request_id}});
+  }
+}
+
+namespace {
+void set_rate_headers(const Request& req, int status, Poco::Net::HTTPServerResponse& out) {
+  if (!req.rate) {
+    return;
+  }
+  out.set("X-RateLimit-Limit", std::to_string(req.rate->limit));
+  out.set("X-RateLimit-Remaining", std::to_string(req.rate->remaining));
+  out.set("X-RateLimit-Reset", std::to_string(req.rate->reset_s));
+  if (status == 429) {
+    out.set("Retry-After", std::to_string(req.rate->retry_after_s));
+  }
+}
+}  // namespace
 
 void Dispatcher::handle(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) const {
   auto started = std::chrono::steady_clock::now();
   Request req;
   req.method = in.getMethod();
   req.request_id = domain::new_request_id();
+  req.received_us = (hooks_.clock ? *hooks_.clock : base::SystemClock::instance()).now_us();
+  req.client_ip = in.clientAddress().host().toString();
   Outcome outcome = ApiError::internal("unhandled");
   try {
     outcome = dispatch(in, req);
@@ -182,12 +250,16 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerR
   int status = 500;
   std::string body = render_body(outcome, req.request_id, &status);
   out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-  out.setContentType("application/json");
+  const auto* raw_reply = std::get_if<Reply>(&outcome);
+  out.setContentType(raw_reply && raw_reply->raw ? raw_reply->content_type : "application/json");
   out.set("X-Request-Id", req.request_id);
+  set_rate_headers(req, status, out);
   if (const auto* reply = std::get_if<Reply>(&outcome)) {
     for (const auto& [k, v] : reply->headers) {
       out.set(k, v);
     }
+  } else if (std::get<ApiError>(outcome).retry_after_s > 0) {
+    out.set("Retry-After", std::to_string(std::get<ApiError>(outcome).retry_after_s));
   } else if (status == 503) {
     out.set("Retry-After", "5");
   }
@@ -201,6 +273,12 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerR
                 std::chrono::steady_clock::now() - started).count() / 1000.0;
   base::log_info("request", {{"id", req.request_id}, {"method", req.method}, {"path", req.path},
                              {"status", status}, {"ms", std::to_string(ms)}});
+  if (hooks_.recorder) {
+    record(Exchange{req, outcome, status, body,
+                    std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count()});
+  }
 }
 
 namespace {

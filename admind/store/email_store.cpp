@@ -1,5 +1,6 @@
 #include "admind/store/email_store.h"
 
+#include <cppconn/datatype.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <mysql_connection.h>
@@ -23,7 +24,7 @@ Result<std::vector<std::string>> EmailStore::create_pending(const NewMessage& m)
   Status st = db_.run_tx([&](sql::Connection& c) -> Status {
     Stmt msg(c.prepareStatement(
         "INSERT INTO messages (id, tenant_id, source, envelope_from, from_header, subject, "
-        "message_id_hdr, created_at) VALUES (?, ?, 'api', ?, ?, ?, ?, ?)"));
+        "message_id_hdr, created_at, raw_message) VALUES (?, ?, 'api', ?, ?, ?, ?, ?, ?)"));
     msg->setString(1, m.id);
     msg->setString(2, m.tenant_id);
     msg->setString(3, m.envelope_from);
@@ -31,6 +32,11 @@ Result<std::vector<std::string>> EmailStore::create_pending(const NewMessage& m)
     msg->setString(5, m.subject);
     msg->setString(6, m.message_id_hdr);
     msg->setString(7, now);
+    if (m.raw_message.empty()) {
+      msg->setNull(8, sql::DataType::LONGVARBINARY);
+    } else {
+      msg->setString(8, m.raw_message);
+    }
     msg->executeUpdate();
     Stmt em(c.prepareStatement(
         "INSERT INTO emails (id, message_id, tenant_id, rcpt, status, created_at, updated_at) "
@@ -129,6 +135,29 @@ Result<std::vector<AttemptView>> EmailStore::attempts(const std::string& email_i
     return st.error();
   }
   return out;
+}
+
+Result<std::optional<std::string>> EmailStore::raw_message(const std::string& email_id,
+                                                          const std::string& restrict_tenant) {
+  std::optional<std::string> raw;
+  Status st = db_.run([&](sql::Connection& c) -> Status {
+    Stmt ps(c.prepareStatement(
+        "SELECT m.raw_message FROM emails e JOIN messages m ON m.id = e.message_id "
+        "WHERE e.id = ? AND (? = '' OR e.tenant_id = ?)"));
+    ps->setString(1, email_id);
+    ps->setString(2, restrict_tenant);
+    ps->setString(3, restrict_tenant);
+    Rows rs(ps->executeQuery());
+    if (!rs->next()) {
+      return Error::not_found("email not found");
+    }
+    raw = col_opt_string(*rs, "raw_message");
+    return {};
+  });
+  if (!st) {
+    return st.error();
+  }
+  return raw;
 }
 
 }  // namespace ark::admind::store

@@ -25,6 +25,7 @@ struct NewMessage {
   std::string subject;
   std::string message_id_hdr;
   std::vector<std::string> rcpts;
+  std::string raw_message;  // the composed MIME text without the binding header; may be ""
 };
 
 struct EmailView {
@@ -66,6 +67,10 @@ class EmailStore {
   // restrict_tenant empty: any tenant (organisation key).
   base::Result<EmailView> get(const std::string& email_id, const std::string& restrict_tenant);
   base::Result<std::vector<AttemptView>> attempts(const std::string& email_id);
+  // The stored MIME text of the email's message; nullopt once retention.raw_messages
+  // removed it. NotFound when the email is absent or not visible.
+  base::Result<std::optional<std::string>> raw_message(const std::string& email_id,
+                                                       const std::string& restrict_tenant);
 
  private:
   storage::DbPool& db_;

@@ -47,7 +47,12 @@ std::string compose(const OutgoingMessage& m) {
 }
 
 base::Result<std::string> Submitter::submit(const OutgoingMessage& m) const {
-  std::string text = compose(m);
+  return submit_text(m.envelope_from, m.rcpts, compose(m));
+}
+
+base::Result<std::string> Submitter::submit_text(const std::string& envelope_from,
+                                                 const std::vector<std::string>& rcpts,
+                                                 const std::string& text) const {
   try {
     Poco::Net::StreamSocket socket;
     socket.connect(Poco::Net::SocketAddress(s_.host, static_cast<Poco::UInt16>(s_.port)),
@@ -55,7 +60,7 @@ base::Result<std::string> Submitter::submit(const OutgoingMessage& m) const {
     Poco::Net::SMTPClientSession session(socket);
     session.setTimeout(Poco::Timespan(s_.timeout_s, 0));
     session.login(s_.helo);
-    session.sendAddresses(m.envelope_from, m.rcpts);
+    session.sendAddresses(envelope_from, rcpts);
     session.sendData();
     std::istringstream in(text);
     session.sendMessage(in);

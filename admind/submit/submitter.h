@@ -44,6 +44,10 @@ class Submitter {
   explicit Submitter(SubmitSettings s) : s_(std::move(s)) {}
   // Returns Postfix's final reply text (e.g. "250 2.0.0 Ok: queued as ...").
   base::Result<std::string> submit(const OutgoingMessage& m) const;
+  // Submits an already composed message (compose()'s output) unchanged.
+  base::Result<std::string> submit_text(const std::string& envelope_from,
+                                        const std::vector<std::string>& rcpts,
+                                        const std::string& text) const;
 
  private:
   SubmitSettings s_;
