@@ -1,6 +1,7 @@
 #include "admind/admind_config.h"
 
 #include "core/storage/db.h"
+#include "policy/engine/policy_config.h"
 
 namespace ark::admind {
 
@@ -86,6 +87,9 @@ config::Schema build() {
   s.add({"events.key_refresh", KeyType::Duration, "60s",
          "how often the webhook signing keys are re-read (rotation by arkctl)", {}, 1000,
          86400000});
+  s.add({"events.retention", KeyType::Duration, "30d",
+         "how long webhook attempt records (and deliveries that failed for good) are kept",
+         {}, 60000, 3650LL * 86400000});
   s.add({"plugins.dir", KeyType::String, "/usr/lib/ark/plugins",
          "the only directory event plugins are loaded from (root- or admind-owned, not "
          "group/other-writable)"});
@@ -120,6 +124,7 @@ config::Schema build() {
   s.add({"dns.recheck_interval", KeyType::Duration, "6h",
          "how often verified domains are re-checked (DomainDNSError on a change); 0: never",
          {}, 0, 30LL * 86400000});
+  policy::add_send_policy_keys(s);  // the send path's checks (issue 4); as in milter.yaml
   storage::add_database_keys(s);
   s.add({"log.level", KeyType::Enum, "info", "least severe level logged",
          {"debug", "info", "warning", "error"}});

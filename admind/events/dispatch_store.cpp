@@ -415,4 +415,29 @@ Result<int> MysqlDispatchStore::reclaim_own_leases(const std::string& owner, int
   return n;
 }
 
+Result<int64_t> MysqlDispatchStore::purge_before(int64_t before_us, int batch) {
+  static const char* const kStatements[] = {
+      "DELETE FROM webhook_deliveries WHERE attempted_at < ? ORDER BY attempted_at LIMIT ?",
+      "DELETE FROM platform_webhook_deliveries WHERE attempted_at < ? ORDER BY attempted_at "
+      "LIMIT ?",
+      "DELETE FROM dispatch_jobs WHERE state = 'failed' AND updated_at < ? LIMIT ?"};
+  int64_t total = 0;
+  for (const char* text : kStatements) {
+    for (int n = batch; n == batch;) {
+      Status st = db_.run([&](sql::Connection& c) -> Status {
+        Stmt ps(c.prepareStatement(text));
+        ps->setString(1, sql_time(before_us));
+        ps->setInt(2, batch);
+        n = ps->executeUpdate();
+        return {};
+      });
+      if (!st) {
+        return st.error();
+      }
+      total += n;
+    }
+  }
+  return total;
+}
+
 }  // namespace ark::events

@@ -16,6 +16,8 @@
 //             job update is conditional on our lease (id, attempt, claimed_by), so a worker
 //             that lost its lease cannot move a job another instance already moved.
 //   reclaim_own_leases  at startup: jobs leased by this node's earlier life are due now.
+//   purge_before        retention of attempt records and failed jobs (short statements,
+//                       so the deliveries lists and the claims are never blocked for long).
 //
 // Errors: Transient (database unavailable; callers retry later), Internal.
 // Thread-safety: MysqlDispatchStore is stateless over the pool; safe from every thread.
@@ -119,6 +121,9 @@ class DispatchStore {
   virtual base::Status release(const std::vector<Job>& jobs, const std::string& owner,
                                int64_t now_us) = 0;
   virtual base::Result<int> reclaim_own_leases(const std::string& owner, int64_t now_us) = 0;
+  // Retention (behaviour.md C.11): deletes attempt records made before before_us and jobs
+  // that failed for good before it, `batch` rows per statement; the number deleted.
+  virtual base::Result<int64_t> purge_before(int64_t before_us, int batch) = 0;
 };
 
 class MysqlDispatchStore final : public DispatchStore {
@@ -134,6 +139,7 @@ class MysqlDispatchStore final : public DispatchStore {
   base::Status release(const std::vector<Job>& jobs, const std::string& owner,
                        int64_t now_us) override;
   base::Result<int> reclaim_own_leases(const std::string& owner, int64_t now_us) override;
+  base::Result<int64_t> purge_before(int64_t before_us, int batch) override;
 
  private:
   storage::DbPool& db_;

@@ -209,6 +209,7 @@ Result<std::unique_ptr<EventsModule>> EventsModule::create(const config::Config&
     }
     m->dispatcher_ = std::make_unique<Dispatcher>(*settings, m->store_, std::move(t), *m->keys_,
                                                   clock, m->services_.monotonic_ms);
+    m->retention_us_ = cfg.get_duration_ms("events.retention") * 1000;
   }
   base::log_info("events_ready", {{"kid", m->keys_->current()->active_kid()},
                                   {"webhook_transport", pc->webhook},
@@ -246,15 +247,34 @@ void EventsModule::refresh_loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, key_refresh_, [this] { return stopping_; })) {
     lock.unlock();
-    auto signer = key_store_.load();
-    if (!signer) {
-      base::log_warn("webhook_keys_refresh_failed", {{"error", signer.error().message}});
-    } else if (signer->active_kid() != keys_->current()->active_kid() ||
-               signer->jwks_json() != keys_->current()->jwks_json()) {
-      base::log_info("webhook_keys_changed", {{"kid", signer->active_kid()}});
-      keys_->set(std::make_shared<const WebhookSigner>(std::move(*signer)));
-    }
+    refresh_keys();
+    purge_if_due();
     lock.lock();
+  }
+}
+
+void EventsModule::refresh_keys() {
+  auto signer = key_store_.load();
+  if (!signer) {
+    base::log_warn("webhook_keys_refresh_failed", {{"error", signer.error().message}});
+  } else if (signer->jwks_json() != keys_->current()->jwks_json()) {
+    base::log_info("webhook_keys_changed", {{"kid", signer->active_kid()}});
+    keys_->set(std::make_shared<const WebhookSigner>(std::move(*signer)));
+  }
+}
+
+void EventsModule::purge_if_due() {
+  constexpr int64_t kEvery = 3600LL * 1000000;
+  int64_t now = clock_.now_us();
+  if (retention_us_ <= 0 || now - last_purge_us_ < kEvery) {
+    return;
+  }
+  last_purge_us_ = now;
+  auto n = store_.purge_before(now - retention_us_, 1000);
+  if (!n) {
+    base::log_warn("webhook_retention_failed", {{"error", n.error().message}});
+  } else if (*n > 0) {
+    base::log_info("webhook_retention", {{"deleted", *n}});
   }
 }
 

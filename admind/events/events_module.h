@@ -12,6 +12,8 @@
 //   plugins.sink_config     name.key=value items of those instances
 //   events.*                dispatcher settings (dispatcher.h), retry_schedule (C.2), and
 //                           key_refresh (how often rotated signing keys are picked up)
+//   events.retention  attempt records (and jobs failed for good) older than this
+//                           are deleted, hourly, by admind processes with the events role
 // List items cannot contain commas (the config format splits lists on them).
 //
 // create() loads and instantiates every configured plugin and loads the signing keys
@@ -77,6 +79,8 @@ class EventsModule {
   EventsModule(storage::DbPool& db, const base::Clock& clock, seal::SealKey seal);
   base::Status load_plugins(const config::Config& cfg, const PluginsConfig& pc);
   void refresh_loop();
+  void refresh_keys();
+  void purge_if_due();
 
   const base::Clock& clock_;
   PluginHostServices services_;
@@ -90,6 +94,8 @@ class EventsModule {
   std::unique_ptr<SigningSender> sender_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::chrono::milliseconds key_refresh_{60000};
+  int64_t retention_us_ = 0;  // 0: no purge (no events role)
+  int64_t last_purge_us_ = 0;
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -478,7 +478,15 @@ int admind_pid() {
 }
 
 TEST_F(EventsTest, AdmindKilledDuringDispatchLosesNoEvent) {
-  add_webhook("/kill");
+  std::string hook = add_webhook("/kill");
+  // An attempt record past events.retention (30 d): the restarted admind's
+  // first retention pass deletes it, and only it.
+  db().exec(
+      "INSERT INTO webhook_deliveries (id, webhook_id, tenant_id, event, event_uuid, url, "
+      "request_headers, payload, created_at, attempted_at) VALUES ('whr_expiredexpired00', ?, "
+      "?, 'MessageSent', UUID(), 'http://127.0.0.1/', '{}', '{}', UTC_TIMESTAMP(6) - INTERVAL "
+      "40 DAY, UTC_TIMESTAMP(6) - INTERVAL 40 DAY)",
+      {hook, tenant_});
   receiver_.set_delay(400ms);  // slow enough that dispatch is still going when admind dies
   std::vector<std::string> rcpts;
   for (int i = 0; i < 12; ++i) {
@@ -523,6 +531,19 @@ TEST_F(EventsTest, AdmindKilledDuringDispatchLosesNoEvent) {
   EXPECT_TRUE(eventually([&] { return jobs_left() == 0; }, 60s))
       << jobs_left() << " jobs left after the restart";
   EXPECT_GE(receiver_.count(), 12u);
+  EXPECT_TRUE(eventually(
+      [&] {
+        return db()
+            .query("SELECT id FROM webhook_deliveries WHERE id = 'whr_expiredexpired00'")
+            .empty();
+      },
+      30s))
+      << "the expired attempt record was not purged";
+  EXPECT_GE(std::stoi(db().query("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE "
+                                 "webhook_id = ?",
+                                 {hook})[0]["n"]),
+            12)
+      << "recent attempt records must stay";
 }
 
 TEST_F(EventsTest, TestAndReplaySendNowSignedAndAreListed) {

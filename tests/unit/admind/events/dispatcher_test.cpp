@@ -147,6 +147,7 @@ class FakeStore final : public DispatchStore {
   }
 
   base::Result<int> reclaim_own_leases(const std::string&, int64_t) override { return 0; }
+  base::Result<int64_t> purge_before(int64_t, int) override { return 0; }
 
   std::mutex mu_;
   int64_t next_id_ = 0;
