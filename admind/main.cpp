@@ -11,6 +11,7 @@
 #include "admind/admind_config.h"
 #include "admind/api/resource_module.h"
 #include "admind/api/api_platform.h"
+#include "admind/api/email_send.h"
 #include "admind/api/services.h"
 #include "admind/dns_monitor/monitor_module.h"
 #include "admind/events/events_module.h"
@@ -18,6 +19,7 @@
 #include "admind/logs/follower.h"
 #include "admind/store/email_store.h"
 #include "admind/store/key_store.h"
+#include "admind/send/send_service.h"
 #include "admind/store/tenant_store.h"
 #include "admind/submit/submitter.h"
 #include "core/base/exit_codes.h"
@@ -84,6 +86,22 @@ class AdmindApp final : public Poco::Util::ServerApplication {
     http::Router router;
     api::add_tenant_routes(router, services);
     api::add_email_routes(router, services);
+    // API sends (issue 4): the policy engine's checks, the records, and one pipelined SMTP
+    // session per call (admind/send/send_service.h).
+    auto send_policy = policy::send_policy_settings(cfg_);
+    if (!send_policy) {
+      std::cerr << "ark-admind: " << send_policy.error().message << "\n";
+      return base::kExitConfig;
+    }
+    send::SendStore send_store(db, clock);
+    send::SmtpBatch smtp_batch({cfg_.get_string("submit.host"),
+                                static_cast<int>(cfg_.get_int("submit.port")),
+                                static_cast<int>(cfg_.get_duration_ms("submit.timeout") / 1000),
+                                cfg_.get_string("submit.helo")});
+    send::SendService sender(send_store, smtp_batch, clock,
+                             {*secret, cfg_.get_string("api.message_id_domain"),
+                              cfg_.get_string("api.default_tenant"), *send_policy});
+    api::add_send_routes(router, sender);
     api::add_resource_routes(router, services, (*resources)->services());
     api::ApiPlatform platform(cfg_, db, clock, services, &(*resources)->services().seal_key);
     platform.add_routes(router);

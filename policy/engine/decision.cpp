@@ -72,6 +72,16 @@ const std::vector<DecisionRow>& decision_table() {
   return kTable;
 }
 
+std::optional<Decision> decision_for_reply(int code, std::string_view reply) {
+  for (const DecisionRow& row : kTable) {
+    if (row.smtp_code == code && row.action == Action::Reject &&
+        reply.find(row.smtp_text) != std::string_view::npos) {
+      return decide(row.code);
+    }
+  }
+  return std::nullopt;
+}
+
 std::string_view to_string(Action action) {
   switch (action) {
     case Action::Allow:

@@ -16,6 +16,7 @@
 // Thread-safety: value types and pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,6 +74,10 @@ Decision decide(Code code, std::string detail = {});
 inline Decision allow() {
   return decide(Code::Allow);
 }
+
+// The decision whose SMTP reply Postfix passed back to a submitting client (code and fixed
+// text found in `reply`), e.g. admind mapping a milter refusal to the API error.
+std::optional<Decision> decision_for_reply(int code, std::string_view reply);
 
 // The table itself, one row per Code, for the documentation test and for tooling.
 struct DecisionRow {

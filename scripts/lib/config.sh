@@ -165,6 +165,7 @@ dns:
   resolver: "127.0.0.54:$((ARK_PORT_BASE + 53))"
   timeout: 300ms
 YAML
+    cfg_limits_yaml
     cfg_yaml_common
   } | ark_write_if_changed "$ARK_ADMIND_CONFIG" && CFG_ADMIND_CHANGED=1
   return 0

@@ -57,19 +57,26 @@ svc_policyd_start() {
   ark_say "policyd: ready on $ARK_POLICYD_SOCKET"
 }
 
-# The send-policy keys (policy/engine/policy_config.h) of the dev stack, for milter.yaml:
-# unlimited by default (tests that need a limit set tenant_send_limits rows), a short cache
-# so tests see credential, tenant and domain changes at once, and sandbox recipients in a
-# test-only domain.
-cfg_send_policy_yaml() {
+# The send-policy keys (policy/engine/policy_config.h) of the dev stack, the same in
+# milter.yaml and admind.yaml: unlimited by default (tests that need a limit set
+# tenant_send_limits rows) and sandbox recipients in a test-only domain.
+cfg_limits_yaml() {
   cat <<YAML
-send:
-  enabled: true
-  cache_ttl: 200ms
 limits:
   hourly: ${ARK_LIMIT_HOURLY:-0}
 sandbox:
   recipients: ["@members.ark-dev.test"]
   daily_limit: 10
 YAML
+}
+
+# milter.yaml only: the send policy on, with a short cache so tests see credential, tenant
+# and domain changes at once.
+cfg_send_policy_yaml() {
+  cat <<YAML
+send:
+  enabled: true
+  cache_ttl: 200ms
+YAML
+  cfg_limits_yaml
 }

@@ -118,6 +118,16 @@ TEST(Rules, Size) {
   EXPECT_TRUE(check_size(int64_t{1} << 40, r).allowed());
 }
 
+TEST(Rules, DecisionForAPostfixReply) {
+  auto d = decision_for_reply(550, "5.7.1 Sender domain is not verified yet");
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->code, Code::SenderDomainUnverified);
+  EXPECT_EQ(d->api.error_code, "domain_not_verified");
+  EXPECT_FALSE(decision_for_reply(451, "4.3.0 temporary storage failure").has_value());
+  EXPECT_FALSE(decision_for_reply(451, "5.7.1 Sender domain is not verified yet").has_value())
+      << "the code must match too";
+}
+
 TEST(Rules, DomainOf) {
   EXPECT_EQ(domain_of("A@Shop.Example"), "shop.example");
   EXPECT_EQ(domain_of("\"a@b\"@c.example"), "c.example");
