@@ -200,22 +200,37 @@ Result<std::unique_ptr<EventsModule>> EventsModule::create(const config::Config&
                                         settings->timeout, m->services_.monotonic_ms);
   }
   if (dispatch) {
-    Transports t;
-    if (m->webhook_) {
-      t.webhook = deliver_fn(*m->webhook_);
+    if (Status st = m->build_dispatcher(cfg, *settings, clock); !st) {
+      return st.error();
     }
-    for (const auto& [name, instance] : m->sinks_) {
-      t.sinks.emplace_back(name, deliver_fn(*instance));
-    }
-    m->dispatcher_ = std::make_unique<Dispatcher>(*settings, m->store_, std::move(t), *m->keys_,
-                                                  clock, m->services_.monotonic_ms);
-    m->retention_us_ = cfg.get_duration_ms("events.retention") * 1000;
   }
   base::log_info("events_ready", {{"kid", m->keys_->current()->active_kid()},
                                   {"webhook_transport", pc->webhook},
                                   {"sinks", static_cast<int64_t>(m->sinks_.size())},
                                   {"dispatch", dispatch ? "on" : "off"}});
   return m;
+}
+
+Status EventsModule::build_dispatcher(const config::Config& cfg, const DispatcherSettings& settings,
+                                      const base::Clock& clock) {
+  auto db_settings = storage::database_settings(cfg);
+  if (!db_settings) {
+    return db_settings.error();
+  }
+  db_settings->pool_size = settings.workers + 4;
+  dispatch_pool_ = std::make_unique<storage::DbPool>(*db_settings);
+  dispatch_store_ = std::make_unique<MysqlDispatchStore>(*dispatch_pool_);
+  Transports t;
+  if (webhook_) {
+    t.webhook = deliver_fn(*webhook_);
+  }
+  for (const auto& [name, instance] : sinks_) {
+    t.sinks.emplace_back(name, deliver_fn(*instance));
+  }
+  dispatcher_ = std::make_unique<Dispatcher>(settings, *dispatch_store_, std::move(t), *keys_,
+                                             clock, services_.monotonic_ms);
+  retention_us_ = cfg.get_duration_ms("events.retention") * 1000;
+  return {};
 }
 
 std::string EventsModule::jwks() const {

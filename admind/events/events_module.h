@@ -23,8 +23,9 @@
 // With the api role the module serves /.well-known/jwks.json and the sender for test and
 // replay; with the events role start() also runs the Dispatcher.
 //
-// Ownership: owns the plugin host, instances, key ring, store, sender and dispatcher, and
-// destroys them in reverse order (dispatcher first). Borrows the pool and clock.
+// Ownership: owns the plugin host, instances, key ring, stores, the dispatcher's own
+// connection pool, sender and dispatcher, and destroys them in reverse order (dispatcher
+// first). Borrows the shared pool and the clock.
 // Thread-safety: create/start/stop from the main thread; jwks() and sender() from any.
 #pragma once
 
@@ -78,6 +79,8 @@ class EventsModule {
  private:
   EventsModule(storage::DbPool& db, const base::Clock& clock, seal::SealKey seal);
   base::Status load_plugins(const config::Config& cfg, const PluginsConfig& pc);
+  base::Status build_dispatcher(const config::Config& cfg, const DispatcherSettings& settings,
+                                const base::Clock& clock);
   void refresh_loop();
   void refresh_keys();
   void purge_if_due();
@@ -90,7 +93,11 @@ class EventsModule {
   seal::SealKey seal_;
   SigningKeyStore key_store_;
   std::unique_ptr<KeyRing> keys_;
-  MysqlDispatchStore store_;
+  MysqlDispatchStore store_;  // shared pool: test/replay records, retention
+  // The dispatcher's own connections (events.workers + 4), so a busy outbox never makes
+  // API requests wait for a connection, nor the other way round.
+  std::unique_ptr<storage::DbPool> dispatch_pool_;
+  std::unique_ptr<MysqlDispatchStore> dispatch_store_;
   std::unique_ptr<SigningSender> sender_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::chrono::milliseconds key_refresh_{60000};

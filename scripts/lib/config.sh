@@ -161,6 +161,8 @@ plugins:
   # admind's user) and not group/other-writable, as a root build leaves it.
   dir: "$ARK_BUILD_DIR/plugins/modules"
   webhook: webhook.so
+  sinks: [events-file=jsonl.so]
+  sink_config: ["events-file.path=$DEV_LOG/events.jsonl", events-file.fsync=never]
 dns:
   resolver: "127.0.0.54:$((ARK_PORT_BASE + 53))"
   timeout: 300ms

@@ -23,6 +23,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "core/crypto/crypto.h"
@@ -70,20 +71,19 @@ std::string new_tenant(const std::string& name) {
 
 // POST /v1/emails for the tenant; the email ids of the recipients, in order.
 std::vector<std::string> send_email(OutboxDb& db, const std::string& tenant,
-                                    const std::vector<std::string>& to,
+                                    const std::string& domain, const std::vector<std::string>& to,
                                     const std::string& subject) {
   std::string list;
   for (const auto& t : to) {
     list += (list.empty() ? "\"" : ",\"") + t + "\"";
   }
   auto r = api("POST", "/v1/emails",
-               "{\"from\":\"Events <sender@events.test>\",\"to\":[" + list + "],\"subject\":\"" +
+               "{\"from\":\"Events <sender@" + domain + ">\",\"to\":[" + list + "],\"subject\":\"" +
                    subject + "\",\"text\":\"hello\",\"tenantId\":\"" + tenant + "\"}");
-  EXPECT_EQ(r.status, 200) << r.body;
-  std::vector<std::string> ids;
   if (r.status != 200) {
-    return ids;
+    throw std::runtime_error("send failed: " + std::to_string(r.status) + " " + r.body);
   }
+  std::vector<std::string> ids;
   std::string first = data(r)->getValue<std::string>("id");
   for (const auto& t : to) {
     auto rows = db.query(
@@ -139,6 +139,14 @@ class EventsTest : public ::testing::Test {
   }
   void SetUp() override {
     tenant_ = new_tenant("Events Co");
+    ASSERT_FALSE(tenant_.empty());
+    // A sending domain of the tenant, marked verified directly: DNS verification has its
+    // own tests (dkim_itest); without a verified_name the milter sends unsigned.
+    domain_ = "ev" + crypto::random_alnum(10, true) + ".test";
+    auto dom = api("POST", "/v1/tenants/" + tenant_ + "/domains", "{\"name\":\"" + domain_ + "\"}");
+    ASSERT_EQ(dom.status, 201) << dom.body;
+    db().exec("UPDATE domains SET verified_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND name = ?",
+              {tenant_, domain_});
     receiver_.start();
   }
   void TearDown() override { receiver_.stop(); }
@@ -155,21 +163,15 @@ class EventsTest : public ::testing::Test {
     return r.json.isNull() ? "" : data(r)->getValue<std::string>("id");
   }
 
-  // An email to `rcpt` sent over SMTP AUTH as the tenant, from a domain of its own: the
-  // path on which ark-milter applies the send policy (a suppressed recipient is held).
-  // Returns the email id. The domain is marked verified directly: DNS verification has
-  // its own tests (dkim_itest); without a verified_name the milter sends unsigned.
+  // An email to `rcpt` sent over SMTP AUTH as the tenant, from its domain: the path on
+  // which ark-milter applies the send policy (a suppressed recipient is held). Returns the
+  // email id.
   std::string send_over_smtp(const std::string& rcpt) {
-    std::string domain = "ev" + crypto::random_alnum(10, true) + ".test";
     auto cred = api("POST", "/v1/tenants/" + tenant_ + "/credentials",
                     "{\"name\":\"events-smtp\",\"type\":\"smtp\"}");
     EXPECT_EQ(cred.status, 201) << cred.body;
-    auto dom = api("POST", "/v1/tenants/" + tenant_ + "/domains", "{\"name\":\"" + domain + "\"}");
-    EXPECT_EQ(dom.status, 201) << dom.body;
-    db().exec("UPDATE domains SET verified_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND name = ?",
-              {tenant_, domain});
     std::string reply;
-    int code = smtp_as(tenant_ + "/events-smtp", "sender@" + domain, rcpt, "held", &reply);
+    int code = smtp_as(tenant_ + "/events-smtp", "sender@" + domain_, rcpt, "held", &reply);
     EXPECT_EQ(code, 250) << reply;
     std::string id;
     eventually(
@@ -255,6 +257,7 @@ class EventsTest : public ::testing::Test {
   static OutboxDb* db_;
   static std::string* work_;
   std::string tenant_;
+  std::string domain_;  // verified sending domain of tenant_
   Receiver receiver_;
   std::map<std::string, std::string> keys_;  // kid -> PEM
 };
@@ -313,9 +316,9 @@ TEST_F(EventsTest, RealMailEventsArriveSignedAndVerifyWithTheJwksKey) {
                  "{\"address\":\"held@ok.test\",\"reason\":\"events test\"}");
   ASSERT_EQ(sup.status, 201) << sup.body;
 
-  auto ok = send_email(db(), tenant_, {"ev-sent@ok.test"}, "sent");
-  auto tf = send_email(db(), tenant_, {"ev-delay@tempfail.test"}, "delayed");
-  auto rj = send_email(db(), tenant_, {"ev-fail@reject.test"}, "failed");
+  auto ok = send_email(db(), tenant_, domain_, {"ev-sent@ok.test"}, "sent");
+  auto tf = send_email(db(), tenant_, domain_, {"ev-delay@tempfail.test"}, "delayed");
+  auto rj = send_email(db(), tenant_, domain_, {"ev-fail@reject.test"}, "failed");
   std::vector<std::string> held = {send_over_smtp("held@ok.test")};
   ASSERT_FALSE(held[0].empty()) << "the SMTP-submitted email was not recorded";
   ASSERT_TRUE(wait_status(ok[0], "sent")) << db().email_status(ok[0]);
@@ -368,6 +371,21 @@ TEST_F(EventsTest, RealMailEventsArriveSignedAndVerifyWithTheJwksKey) {
       EXPECT_EQ(penv->getValue<std::string>("uuid"), e["uuid"]);
     }
   }
+  // The dev stack's jsonl sink got every one of them too, in the platform form.
+  std::string jsonl = read_file(env_get("ARK_LOG_DIR") + "/events.jsonl");
+  for (const Want& w : wants) {
+    for (Row& e : outbox(w.email)) {
+      EXPECT_NE(jsonl.find("\"tenant_id\":\"" + tenant_ + "\",\"timestamp\":"), std::string::npos);
+      EXPECT_TRUE(eventually(
+          [&] {
+            return read_file(env_get("ARK_LOG_DIR") + "/events.jsonl").find(e["uuid"]) !=
+                   std::string::npos;
+          },
+          10s))
+          << e["type"] << " " << e["uuid"] << " is not in the jsonl sink's file";
+    }
+  }
+
   // The check can fail: one byte more and openssl refuses the signature.
   Hit tampered = tenant_hits.begin()->second;
   tampered.body += " ";
@@ -395,7 +413,8 @@ TEST_F(EventsTest, RealMailEventsArriveSignedAndVerifyWithTheJwksKey) {
 TEST_F(EventsTest, ReceiverDownForTwoMinutesThenUpLosesNothing) {
   std::string hook = add_webhook("/down");
   receiver_.stop();
-  auto ids = send_email(db(), tenant_, {"d1@ok.test", "d2@ok.test", "d3@ok.test"}, "outage");
+  auto ids =
+      send_email(db(), tenant_, domain_, {"d1@ok.test", "d2@ok.test", "d3@ok.test"}, "outage");
   for (const std::string& id : ids) {
     ASSERT_TRUE(wait_status(id, "sent")) << id;
   }
@@ -469,6 +488,39 @@ TEST_F(EventsTest, ReceiverDownForTwoMinutesThenUpLosesNothing) {
   EXPECT_GE(failed.json->getValue<int>("total"), 6);
 }
 
+TEST_F(EventsTest, AdmindRefusesAPluginBuiltForAnotherAbiMajor) {
+  // The dev stack's config with the webhook transport swapped for a test plugin that
+  // declares ABI major 2 (tests/unit/admind/events/abi_variant_plugin.c), on another port.
+  std::string cfg = read_file(env_get("ARK_ADMIND_CONFIG"));
+  cfg = std::regex_replace(cfg, std::regex("\n  dir: [^\n]*"),
+                           "\n  dir: \"" ARK_TEST_PLUGIN_DIR "\"");
+  cfg = std::regex_replace(cfg, std::regex("\n  webhook: webhook\\.so"),
+                           "\n  webhook: abi_other_major.so");
+  cfg = std::regex_replace(cfg, std::regex("\n  sinks: [^\n]*\n  sink_config: [^\n]*"), "");
+  cfg = std::regex_replace(cfg, std::regex("roles: [^\n]*"), "roles: [api]");
+  cfg = std::regex_replace(cfg, std::regex("\n  port: " + env_get("ARK_API_PORT")),
+                           "\n  port: " + std::to_string(std::stoi(env_get("ARK_API_PORT")) + 1));
+  ASSERT_NE(cfg.find("abi_other_major.so"), std::string::npos) << cfg;
+  std::string path = *work_ + "/bad-abi.yaml";
+  std::ofstream(path) << cfg;
+  std::string err = *work_ + "/bad-abi.err";
+  int rc = run("timeout 60 '" + env_get("ARK_ADMIND_BIN") + "' --config '" + path +
+               "' >/dev/null 2>'" + err + "'");
+  EXPECT_EQ(rc, 78) << read_file(err);
+  std::string said = read_file(err);
+  std::vector<std::string> lines;
+  std::istringstream in(said);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("ark-admind: ", 0) == 0) {
+      lines.push_back(line);
+    }
+  }
+  ASSERT_EQ(lines.size(), 1u) << said;
+  EXPECT_NE(lines[0].find("abi_other_major.so"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("plugin ABI major 2"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("rebuild the plugin"), std::string::npos) << lines[0];
+}
+
 // The PID of the dev stack's admind (run/admind.pid holds "PID STARTTIME").
 int admind_pid() {
   std::ifstream in(env_get("ARK_RUN_DIR") + "/admind.pid");
@@ -492,7 +544,7 @@ TEST_F(EventsTest, AdmindKilledDuringDispatchLosesNoEvent) {
   for (int i = 0; i < 12; ++i) {
     rcpts.push_back("k" + std::to_string(i) + "@ok.test");
   }
-  auto ids = send_email(db(), tenant_, rcpts, "kill -9");
+  auto ids = send_email(db(), tenant_, domain_, rcpts, "kill -9");
   for (const std::string& id : ids) {
     ASSERT_TRUE(wait_status(id, "sent")) << id;
   }
