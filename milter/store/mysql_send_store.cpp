@@ -53,38 +53,79 @@ policy::Limits tenant_limits(sql::Connection& c, const std::string& tenant,
   return policy::effective_limits(defaults, o);
 }
 
-// Reads (lock = false) or creates and locks (lock = true) one counter.
-int64_t counter(sql::Connection& c, const std::string& tenant, const Window& w, bool lock) {
-  std::string period(policy::to_string(w.period));
+// "(?, ?), (?, ?), ..." for the (period, window_start) pairs of `windows`.
+std::string pairs(size_t n, const char* one) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out += (i ? ", " : "") + std::string(one);
+  }
+  return out;
+}
+
+// Binds (period, window_start) of each window from parameter index `first` on.
+int bind_windows(sql::PreparedStatement& ps, int first, const std::vector<Window*>& windows,
+                 const std::string* tenant) {
+  for (const Window* w : windows) {
+    if (tenant != nullptr) {
+      ps.setString(first++, *tenant);
+    }
+    ps.setString(first++, std::string(policy::to_string(w->period)));
+    ps.setString(first++, sql_time_s(w->start_s));
+  }
+  return first;
+}
+
+// Reads the windows' counts (lock = false), or creates the missing counter rows and locks
+// all of them (lock = true): one multi-row INSERT (rows locked in the windows' order, the
+// same in every transaction, so two admissions never wait on each other crosswise) and one
+// locking read.
+void read_counters(sql::Connection& c, const std::string& tenant,
+                   const std::vector<Window*>& windows, bool lock) {
   if (lock) {
     Stmt up(c.prepareStatement(
-        "INSERT INTO send_counters (tenant_id, period, window_start, used) VALUES (?, ?, ?, 0) "
-        "ON DUPLICATE KEY UPDATE used = used"));
-    up->setString(1, tenant);
-    up->setString(2, period);
-    up->setString(3, sql_time_s(w.start_s));
+        "INSERT INTO send_counters (tenant_id, period, window_start, used) VALUES " +
+        pairs(windows.size(), "(?, ?, ?, 0)") + " ON DUPLICATE KEY UPDATE used = used"));
+    bind_windows(*up, 1, windows, &tenant);
     up->executeUpdate();
   }
   Stmt ps(c.prepareStatement(
-      std::string("SELECT used FROM send_counters WHERE tenant_id = ? AND period = ? AND "
-                  "window_start = ?") +
-      (lock ? " FOR UPDATE" : "")));
+      "SELECT period, used FROM send_counters WHERE tenant_id = ? AND (period, window_start) "
+      "IN (" +
+      pairs(windows.size(), "(?, ?)") + ")" + (lock ? " FOR UPDATE" : "")));
   ps->setString(1, tenant);
-  ps->setString(2, period);
-  ps->setString(3, sql_time_s(w.start_s));
+  bind_windows(*ps, 2, windows, nullptr);
   Rows rs(ps->executeQuery());
-  return rs->next() ? rs->getInt64(1) : 0;
+  while (rs->next()) {
+    std::string period = rs->getString(1);
+    for (Window* w : windows) {
+      if (policy::to_string(w->period) == period) {
+        w->used = rs->getInt64(2);
+      }
+    }
+  }
 }
 
-void add_to_counter(sql::Connection& c, const std::string& tenant, const Window& w, int64_t n) {
+void add_to_counters(sql::Connection& c, const std::string& tenant,
+                     const std::vector<Window*>& windows, int64_t n) {
   Stmt ps(c.prepareStatement(
-      "UPDATE send_counters SET used = used + ? WHERE tenant_id = ? AND period = ? AND "
-      "window_start = ?"));
+      "UPDATE send_counters SET used = used + ? WHERE tenant_id = ? AND (period, window_start) "
+      "IN (" +
+      pairs(windows.size(), "(?, ?)") + ")"));
   ps->setInt64(1, n);
   ps->setString(2, tenant);
-  ps->setString(3, std::string(policy::to_string(w.period)));
-  ps->setString(4, sql_time_s(w.start_s));
+  bind_windows(*ps, 3, windows, nullptr);
   ps->executeUpdate();
+}
+
+std::vector<Window*> pointers(std::vector<Window>& windows, std::optional<Window>& extra) {
+  std::vector<Window*> out;
+  for (Window& w : windows) {
+    out.push_back(&w);
+  }
+  if (extra) {
+    out.push_back(&*extra);
+  }
+  return out;
 }
 
 void record_event(sql::Connection& c, const std::string& tenant, const LimitEvent& e,
@@ -298,9 +339,8 @@ base::Result<std::vector<Window>> MySqlSendStore::usage(const std::string& tenan
   std::vector<Window> windows;
   base::Status st = pool_.run([&](sql::Connection& c) {
     windows = policy::send_windows(now_s, tenant_limits(c, tenant_id, defaults));
-    for (Window& w : windows) {
-      w.used = counter(c, tenant_id, w, false);
-    }
+    std::optional<Window> none;
+    read_counters(c, tenant_id, pointers(windows, none), false);
     return base::Status();
   });
   if (!st) {
@@ -343,27 +383,18 @@ base::Result<Admission> MySqlSendStore::admit_once(const AdmitRequest& r,
     int64_t now_s = r.now_us / 1000000;
     std::vector<Window> windows =
         policy::send_windows(now_s, tenant_limits(c, r.tenant_id, r.default_limits));
-    for (Window& w : windows) {
-      w.used = counter(c, r.tenant_id, w, true);
-    }
     std::optional<Window> sandbox;
     if (r.sandbox) {
-      Window w{Period::SandboxDay, policy::window_start(Period::SandboxDay, now_s),
-               policy::window_reset(Period::SandboxDay, now_s), r.sandbox_limit, 0};
-      w.used = counter(c, r.tenant_id, w, true);
-      sandbox = w;
+      sandbox = Window{Period::SandboxDay, policy::window_start(Period::SandboxDay, now_s),
+                       policy::window_reset(Period::SandboxDay, now_s), r.sandbox_limit, 0};
     }
+    read_counters(c, r.tenant_id, pointers(windows, sandbox), true);
     out.plan = decide(windows, sandbox, pending, held);
     if (out.plan.reject) {
       return base::Status();  // nothing but empty counter rows was written
     }
     if (out.plan.counted > 0) {
-      for (const Window& w : windows) {
-        add_to_counter(c, r.tenant_id, w, out.plan.counted);
-      }
-      if (sandbox) {
-        add_to_counter(c, r.tenant_id, *sandbox, out.plan.counted);
-      }
+      add_to_counters(c, r.tenant_id, pointers(windows, sandbox), out.plan.counted);
     }
     for (const LimitEvent& e : out.plan.events) {
       record_event(c, r.tenant_id, e, now);
