@@ -16,7 +16,7 @@
 #include "admind/dns_monitor/monitor_module.h"
 #include "admind/events/events_module.h"
 #include "admind/http/server.h"
-#include "admind/logs/follower.h"
+#include "admind/logs/logs_role.h"
 #include "admind/store/email_store.h"
 #include "admind/store/key_store.h"
 #include "admind/send/send_service.h"
@@ -105,6 +105,13 @@ class AdmindApp final : public Poco::Util::ServerApplication {
     api::add_resource_routes(router, services, (*resources)->services());
     api::ApiPlatform platform(cfg_, db, clock, services, &(*resources)->services().seal_key);
     platform.add_routes(router);
+    platform.set_send_window([&sender](const std::string& tenant) {
+      std::optional<api::SendWindow> out;
+      if (auto w = sender.hourly(tenant)) {
+        out = api::SendWindow{w->limit, w->used, w->reset_s};
+      }
+      return out;
+    });
     http::Dispatcher dispatcher(router, make_authenticator(keys), [&db] { return db.ping(); },
                                 cfg_.get_size("api.max_body_size"));
     dispatcher.set_hooks(platform.hooks());
@@ -142,10 +149,21 @@ class AdmindApp final : public Poco::Util::ServerApplication {
     if (cfg_.has_item("roles", "api")) {
       (*dns_checks)->monitor().start();
     }
-    std::unique_ptr<logs::Follower> follower;
+    // The logs role (issue 6): log follower, bounce intake (LMTP), manual re-delivery.
+    std::unique_ptr<logs::LogsRole> logs_role;
     if (cfg_.has_item("roles", "logs")) {
-      follower = std::make_unique<logs::Follower>(logs::follower_settings(cfg_), db, clock);
-      follower->start();
+      auto role = logs::LogsRole::create(
+          cfg_, db, clock, *secret,
+          [&submitter](const std::string& from, const std::vector<std::string>& rcpts,
+                       const std::string& text) {
+            return submitter.submit_text(from, rcpts, text);
+          });
+      base::Status started = role ? (*role)->start() : base::Status(role.error());
+      if (!started) {
+        std::cerr << "ark-admind: logs role: " << started.error().message << "\n";
+        return base::kExitConfig;
+      }
+      logs_role = std::move(*role);
     }
     if (events_out) {
       events_out->start();
@@ -156,8 +174,8 @@ class AdmindApp final : public Poco::Util::ServerApplication {
       events_out->stop();
     }
     (*dns_checks)->monitor().stop();
-    if (follower) {
-      follower->stop();
+    if (logs_role) {
+      logs_role->stop();
     }
     if (server) {
       server->stop();
