@@ -20,6 +20,15 @@ policy::Decision CheckRecipient::classify(MessageState& state, const std::string
   if (d.held()) {
     return d;
   }
+  // An unlimited tenant needs no count here (the end of message still counts its mail).
+  auto limits = store_.limits(s.tenant_id, settings_.policy.default_limits);
+  if (!limits) {
+    *final = store_failure(limits.error(), settings_.on_internal_error, "rcpt");
+    return policy::allow();
+  }
+  if (limits->hourly == 0 && limits->daily == 0 && limits->monthly == 0) {
+    return d;
+  }
   auto windows = store_.usage(s.tenant_id, clock_.now_s(), settings_.policy.default_limits);
   if (!windows) {
     *final = store_failure(windows.error(), settings_.on_internal_error, "rcpt");

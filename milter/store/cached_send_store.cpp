@@ -40,4 +40,9 @@ base::Result<policy::DomainFacts> CachedSendStore::domain(const std::string& ten
                 [&] { return inner_.domain(tenant_id, domain); });
 }
 
+base::Result<policy::Limits> CachedSendStore::limits(const std::string& tenant_id,
+                                                     const policy::Limits& defaults) {
+  return cached(limits_, tenant_id, [&] { return inner_.limits(tenant_id, defaults); });
+}
+
 }  // namespace ark::milter

@@ -1,7 +1,7 @@
 // CachedSendStore: a SendStore decorator that caches the MAIL-stage lookups (login,
-// tenant status, sender domain) for a short TTL (style.md §7: hot lookups cached), so a
-// busy tenant costs no database round trip per message for them. Suppressions, usage and
-// admissions always go to the inner store: they must be current.
+// tenant status, sender domain) and the tenant's limits for a short TTL (style.md §7: hot lookups
+// cached), so a busy tenant costs no database round trip per message for them. Suppressions, usage
+// and admissions always go to the inner store: they must be current.
 //
 // A change (credential held, tenant suspended, domain verified) takes effect within the
 // TTL. Errors are never cached. At most kMaxEntries entries per kind are kept; a full
@@ -36,6 +36,8 @@ class CachedSendStore final : public SendStore {
                                                        const std::string& address) override {
     return inner_.suppression(tenant_id, address);
   }
+  base::Result<policy::Limits> limits(const std::string& tenant_id,
+                                      const policy::Limits& defaults) override;
   base::Result<std::vector<policy::Window>> usage(const std::string& tenant_id, int64_t now_s,
                                                   const policy::Limits& defaults) override {
     return inner_.usage(tenant_id, now_s, defaults);
@@ -60,6 +62,7 @@ class CachedSendStore final : public SendStore {
   std::map<std::string, Entry<std::optional<LoginFacts>>> logins_;  // guarded by mu_
   std::map<std::string, Entry<policy::TenantStatus>> tenants_;      // guarded by mu_
   std::map<std::string, Entry<policy::DomainFacts>> domains_;       // guarded by mu_
+  std::map<std::string, Entry<policy::Limits>> limits_;             // guarded by mu_
 };
 
 }  // namespace ark::milter

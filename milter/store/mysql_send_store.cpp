@@ -179,8 +179,10 @@ void count_api_emails(sql::Connection& c, const std::string& message, int64_t* p
   }
 }
 
-void hold_api_emails(sql::Connection& c, const AdmitRequest& r, const AdmitPlan& plan,
-                     const std::string& now) {
+// The plan holds the message: its emails not kept already get the plan's reason, and the
+// message is marked as being in the hold queue.
+void hold_message(sql::Connection& c, const AdmitRequest& r, const AdmitPlan& plan,
+                  const std::string& now) {
   Stmt em(
       c.prepareStatement("UPDATE emails SET held_reason = ?, held_detail = ?, updated_at = ? "
                          "WHERE message_id = ? AND status = 'pending' AND held_reason IS NULL"));
@@ -203,12 +205,14 @@ void set_opt(sql::PreparedStatement& ps, int i, const std::optional<std::string>
   }
 }
 
-void insert_smtp_message(sql::Connection& c, const AdmitRequest& r, const AdmitPlan& plan,
-                         const std::string& now) {
+// The SMTP message's rows, before any counter is locked (so the locks are held briefly):
+// the message and one pending email per recipient in one multi-row INSERT, recipients kept
+// at RCPT with their own reason.
+void insert_smtp_message(sql::Connection& c, const AdmitRequest& r, const std::string& now) {
   Stmt msg(c.prepareStatement(
       "INSERT INTO messages (id, tenant_id, source, envelope_from, from_header, subject, "
-      "message_id_hdr, tag, metadata, node, queue_id, size_bytes, created_at, queued_at, "
-      "held_at) VALUES (?, ?, 'smtp', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "message_id_hdr, tag, metadata, node, queue_id, size_bytes, created_at, queued_at) "
+      "VALUES (?, ?, 'smtp', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   msg->setString(1, r.message_id);
   msg->setString(2, r.tenant_id);
   msg->setString(3, fit(r.envelope_from, 320));
@@ -222,31 +226,58 @@ void insert_smtp_message(sql::Connection& c, const AdmitRequest& r, const AdmitP
   msg->setInt64(11, r.size_bytes);
   msg->setString(12, now);
   msg->setString(13, now);
-  set_opt(*msg, 14, plan.held ? std::optional(now) : std::nullopt, 64);
   msg->executeUpdate();
+  if (r.emails.empty()) {
+    return;
+  }
   Stmt em(c.prepareStatement(
       "INSERT INTO emails (id, message_id, tenant_id, rcpt, status, held_reason, held_detail, "
-      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      "created_at, updated_at) VALUES " +
+      pairs(r.emails.size(), "(?, ?, ?, ?, 'pending', ?, ?, ?, ?)")));
+  int i = 1;
   for (const NewEmail& e : r.emails) {
-    bool held_now = e.status == "held" || plan.held;
-    bool own_reason = e.status == "held";
-    em->setString(1, e.id);
-    em->setString(2, r.message_id);
-    em->setString(3, r.tenant_id);
-    em->setString(4, fit(e.rcpt, 320));
-    em->setString(5, "pending");  // the log follower makes it held at Postfix's hold
-    set_opt(*em, 6,
-            held_now
-                ? std::optional(own_reason ? e.held_reason : std::string(plan.decision.reason()))
-                : std::nullopt,
-            64);
-    set_opt(
-        *em, 7,
-        held_now ? std::optional(own_reason ? e.held_detail : plan.decision.detail) : std::nullopt,
-        500);
-    em->setString(8, now);
-    em->setString(9, now);
-    em->executeUpdate();
+    bool kept = e.status == "held";
+    em->setString(i++, e.id);
+    em->setString(i++, r.message_id);
+    em->setString(i++, r.tenant_id);
+    em->setString(i++, fit(e.rcpt, 320));
+    set_opt(*em, i++, kept ? std::optional(e.held_reason) : std::nullopt, 64);
+    set_opt(*em, i++, kept ? std::optional(e.held_detail) : std::nullopt, 500);
+    em->setString(i++, now);
+    em->setString(i++, now);
+  }
+  em->executeUpdate();
+}
+
+// Step 1 of the admission: the rows (SMTP) or the claim of the API message; false when the
+// API message is unknown or already has a queue id. *pending and *held get the counts.
+bool write_rows(sql::Connection& c, const AdmitRequest& r, const std::string& now, int64_t* pending,
+                int64_t* held) {
+  if (r.api) {
+    if (!claim_api_message(c, r, now)) {
+      return false;
+    }
+    count_api_emails(c, r.message_id, pending, held);
+    return true;
+  }
+  insert_smtp_message(c, r, now);
+  for (const NewEmail& e : r.emails) {
+    (e.status == "held" ? *held : *pending) += 1;
+  }
+  return true;
+}
+
+// The plan's writes while the counters are locked: counts, limit events, the hold.
+void apply_plan(sql::Connection& c, const AdmitRequest& r, const AdmitPlan& plan,
+                const std::vector<Window*>& windows, const std::string& now) {
+  if (plan.counted > 0) {
+    add_to_counters(c, r.tenant_id, windows, plan.counted);
+  }
+  for (const LimitEvent& e : plan.events) {
+    record_event(c, r.tenant_id, e, now);
+  }
+  if (plan.held) {
+    hold_message(c, r, plan, now);
   }
 }
 
@@ -334,6 +365,19 @@ base::Result<std::optional<std::string>> MySqlSendStore::suppression(const std::
   return reason;
 }
 
+base::Result<policy::Limits> MySqlSendStore::limits(const std::string& tenant_id,
+                                                    const policy::Limits& defaults) {
+  policy::Limits out;
+  base::Status st = pool_.run([&](sql::Connection& c) {
+    out = tenant_limits(c, tenant_id, defaults);
+    return base::Status();
+  });
+  if (!st) {
+    return st.error();
+  }
+  return out;
+}
+
 base::Result<std::vector<Window>> MySqlSendStore::usage(const std::string& tenant_id, int64_t now_s,
                                                         const policy::Limits& defaults) {
   std::vector<Window> windows;
@@ -364,21 +408,15 @@ base::Result<Admission> MySqlSendStore::admit(const AdmitRequest& request,
 base::Result<Admission> MySqlSendStore::admit_once(const AdmitRequest& r,
                                                    const AdmitDecider& decide) {
   Admission out;
-  base::Status st = pool_.run_tx([&](sql::Connection& c) {
+  bool rejected = false;
+  base::Status st = pool_.run_tx([&](sql::Connection& c) -> base::Status {
     out = Admission{};
     std::string now = base::format_sql_datetime(r.now_us);
     int64_t pending = 0;
     int64_t held = 0;
-    if (r.api) {
-      if (!claim_api_message(c, r, now)) {
-        out.unknown_binding = true;
-        return base::Status();
-      }
-      count_api_emails(c, r.message_id, &pending, &held);
-    } else {
-      for (const NewEmail& e : r.emails) {
-        (e.status == "held" ? held : pending) += 1;
-      }
+    if (!write_rows(c, r, now, &pending, &held)) {
+      out.unknown_binding = true;
+      return {};
     }
     int64_t now_s = r.now_us / 1000000;
     std::vector<Window> windows =
@@ -391,24 +429,13 @@ base::Result<Admission> MySqlSendStore::admit_once(const AdmitRequest& r,
     read_counters(c, r.tenant_id, pointers(windows, sandbox), true);
     out.plan = decide(windows, sandbox, pending, held);
     if (out.plan.reject) {
-      return base::Status();  // nothing but empty counter rows was written
+      rejected = true;
+      return base::Error::invalid("refused");  // rolls the rows back
     }
-    if (out.plan.counted > 0) {
-      add_to_counters(c, r.tenant_id, pointers(windows, sandbox), out.plan.counted);
-    }
-    for (const LimitEvent& e : out.plan.events) {
-      record_event(c, r.tenant_id, e, now);
-    }
-    if (r.api) {
-      if (out.plan.held) {
-        hold_api_emails(c, r, out.plan, now);
-      }
-    } else {
-      insert_smtp_message(c, r, out.plan, now);
-    }
-    return base::Status();
+    apply_plan(c, r, out.plan, pointers(windows, sandbox), now);
+    return {};
   });
-  if (!st) {
+  if (!st && !rejected) {
     return st.error();
   }
   return out;

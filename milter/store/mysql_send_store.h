@@ -24,6 +24,8 @@ class MySqlSendStore final : public SendStore {
                                            const std::string& domain) override;
   base::Result<std::optional<std::string>> suppression(const std::string& tenant_id,
                                                        const std::string& address) override;
+  base::Result<policy::Limits> limits(const std::string& tenant_id,
+                                      const policy::Limits& defaults) override;
   base::Result<std::vector<policy::Window>> usage(const std::string& tenant_id, int64_t now_s,
                                                   const policy::Limits& defaults) override;
   base::Result<Admission> admit(const AdmitRequest& request, const AdmitDecider& decide) override;

@@ -7,24 +7,24 @@
 //   tenant_status the tenant of the trusted relay listener
 //   domain        is this domain the tenant's, and verified?
 //   suppression   the reason the address is suppressed for the tenant, if it is
+//   limits        the tenant's effective limits (its tenant_send_limits row over the defaults)
 //   usage         the tenant's windows now, with limits and counts (not locked)
 // Admission (end of message), all in ONE database transaction:
-//   1. SMTP: nothing to check first. API: the message row named by the binding gets this
+//   1. The rows, before any lock on a counter (so those locks are held briefly). SMTP: the
+//      messages row (source 'smtp') and one pending emails row per recipient, those kept at
+//      RCPT with their held_reason. API: the message row named by the binding gets this
 //      queue id and node, unless it already has one (then: UnknownBinding, nothing else
-//      happens; this is the replay guard of RecordQueueId). Its pending emails are read:
-//      those without a held_reason are the count; those with one were kept by admind's
-//      send path (suppressed recipients).
+//      happens; the replay guard of RecordQueueId). Pending emails without a held_reason
+//      are the count; those with one were kept by the RCPT stage or by admind's send path.
 //   2. The tenant's counter rows for the windows of this instant are created if missing
-//      and locked (SELECT ... FOR UPDATE, always in the order hour, day, month, then
-//      sandbox_day), and the tenant's own limits read.
-//   3. `decide` (the stage's pure function) gets the windows and the count and returns the
-//      plan: reject (nothing is written), or counted n and held or not, and which limit
-//      events to record.
+//      and locked (one multi-row INSERT ... ON DUPLICATE KEY UPDATE, then SELECT ... FOR
+//      UPDATE, always in the order hour, day, month, sandbox_day), with the tenant's limits.
+//   3. `decide` (the stage's pure function) gets the windows and the counts and returns
+//      the plan: reject (the whole transaction rolls back), or counted n and held or not,
+//      and which limit events to record.
 //   4. Counters += n; events are inserted into the outbox (sql/004 `events`) with a
-//      once-per-window source_key; SMTP: the messages row (source 'smtp') and one emails
-//      row per recipient are inserted; API: when the plan holds, the pending emails get
-//      its held_reason and held_detail; messages.held_at is set when the message goes to
-//      the hold queue.
+//      once-per-window source_key; when the plan holds, the emails not kept yet get its
+//      held_reason/held_detail and messages.held_at is set (the hold queue).
 // Held mail keeps status `pending` here: the email becomes `held` (with MessageHeld and a
 // held attempt) when admind's log follower sees Postfix put the queue file on hold — the
 // follower is the one writer of delivery statuses (admind/delivery/transitions.h).
@@ -122,6 +122,8 @@ class SendStore {
                                                    const std::string& domain) = 0;
   virtual base::Result<std::optional<std::string>> suppression(const std::string& tenant_id,
                                                                const std::string& address) = 0;
+  virtual base::Result<policy::Limits> limits(const std::string& tenant_id,
+                                              const policy::Limits& defaults) = 0;
   virtual base::Result<std::vector<policy::Window>> usage(const std::string& tenant_id,
                                                           int64_t now_s,
                                                           const policy::Limits& defaults) = 0;

@@ -26,7 +26,7 @@ class FakeSendStore final : public SendStore {
   std::map<std::string, LoginFacts> logins;            // "tenant/name"
   std::map<std::string, policy::DomainFacts> domains;  // "tenant|domain"
   std::map<std::string, std::string> suppressed;       // "tenant|address" -> reason
-  std::map<std::string, policy::LimitOverrides> limits;
+  std::map<std::string, policy::LimitOverrides> overrides;
   std::map<std::tuple<std::string, policy::Period, int64_t>, int64_t> counters;
   std::set<std::string> api_waiting;  // API message ids without queue id
   std::map<std::string, std::pair<int64_t, int64_t>> api_emails;  // id -> pending, held
@@ -70,11 +70,22 @@ class FakeSendStore final : public SendStore {
     auto it = suppressed.find(t + "|" + a);
     return it == suppressed.end() ? std::optional<std::string>() : std::optional(it->second);
   }
+  base::Result<policy::Limits> limits(const std::string& t,
+                                      const policy::Limits& defaults) override {
+    if (auto e = failure()) {
+      return *e;
+    }
+    ++limit_lookups;
+    return policy::effective_limits(defaults, overrides[t]);
+  }
+  int limit_lookups = 0;
+  int usage_lookups = 0;
   base::Result<std::vector<policy::Window>> usage(const std::string& t, int64_t now_s,
                                                   const policy::Limits& defaults) override {
     if (auto e = failure()) {
       return *e;
     }
+    ++usage_lookups;
     return windows(t, now_s, defaults);
   }
   base::Result<Admission> admit(const AdmitRequest& r, const AdmitDecider& decide) override {
@@ -132,7 +143,7 @@ class FakeSendStore final : public SendStore {
   }
   std::vector<policy::Window> windows(const std::string& t, int64_t now_s,
                                       const policy::Limits& defaults) {
-    auto w = policy::send_windows(now_s, policy::effective_limits(defaults, limits[t]));
+    auto w = policy::send_windows(now_s, policy::effective_limits(defaults, overrides[t]));
     for (auto& win : w) {
       win.used = counters[{t, win.period, win.start_s}];
     }

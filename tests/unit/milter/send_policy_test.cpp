@@ -331,8 +331,18 @@ TEST_F(SendPolicyTest, LimitReachedBetweenRcptAndEndOfMessageHoldsTheMessage) {
   EXPECT_EQ((send_.counters[{kTenant, policy::Period::Hour, hour}]), 5);
 }
 
+TEST_F(SendPolicyTest, UnlimitedTenantsNeedNoCountAtRcpt) {
+  send_.overrides[kTenant] = {int64_t{0}, int64_t{0}, int64_t{0}};
+  EXPECT_EQ(run({login_mail(), {"a@r.example", "b@r.example"}, plain_headers()}).eom.reason,
+            "recorded");
+  EXPECT_EQ(send_.usage_lookups, 0);
+  EXPECT_EQ(send_.limit_lookups, 2);
+  int64_t hour = policy::window_start(policy::Period::Hour, kNow);
+  EXPECT_EQ((send_.counters[{kTenant, policy::Period::Hour, hour}]), 2) << "still counted";
+}
+
 TEST_F(SendPolicyTest, TenantLimitOverridesTheDefault) {
-  send_.limits[kTenant].hourly = 1;
+  send_.overrides[kTenant].hourly = 1;
   EXPECT_EQ(run({login_mail(), {"a@r.example"}, plain_headers()}).eom.reason, "recorded");
   EXPECT_EQ(run({login_mail(), {"b@r.example"}, plain_headers()}).eom.reason,
             "held:send_limit_exceeded");
