@@ -57,6 +57,16 @@ JobUpdate decide(const DeliveryOutcome& o, int attempt, const RetrySchedule& sch
   return u;
 }
 
+void fill_outcome(const DeliveryOutcome& o, int64_t now_us, AttemptRecord* r) {
+  bool answered = o.status_code > 0;
+  r->status_code = answered ? std::optional<int>(o.status_code) : std::nullopt;
+  r->success = o.result == DeliveryResult::Ok;
+  r->response_body = answered ? std::optional<std::string>(o.response_excerpt) : std::nullopt;
+  r->error = r->success ? std::nullopt : std::optional<std::string>(attempt_error(o));
+  r->duration_ms = static_cast<int64_t>(o.duration_ms);
+  r->attempted_us = now_us - r->duration_ms * 1000;
+}
+
 Dispatcher::Dispatcher(DispatcherSettings settings, DispatchStore& store, Transports transports,
                        const KeyRing& keys, const base::Clock& clock,
                        std::function<uint64_t()> monotonic_ms)
@@ -273,25 +283,16 @@ void Dispatcher::send_webhook(const Job& job, const Target& target) {
   DeliveryOutcome o = transports_.webhook(ev, deadline());
   int64_t now = clock_.now_us();
   JobUpdate u = decide(o, job.attempt, settings_.schedule, now);
-  AttemptRecord r;
-  r.id = new_delivery_id(target.kind == Target::Kind::Platform);
-  r.platform = target.kind == Target::Kind::Platform;
-  r.webhook_id = target.id;
-  r.tenant_id = job.tenant_id;
+  bool platform = target.kind == Target::Kind::Platform;
+  AttemptRecord r{new_delivery_id(platform), platform, target.id, job.tenant_id};
   r.event = job.event;
   r.event_uuid = job.event_uuid;
   r.url = (*endpoint)->url;
   r.attempt = job.attempt;
-  r.status_code = o.status_code > 0 ? std::optional<int>(o.status_code) : std::nullopt;
-  r.success = o.result == DeliveryResult::Ok;
   r.will_retry = u.fate == JobFate::Retry;
   r.request_headers_json = headers_json(headers);
   r.payload = job.body;
-  r.response_body =
-      o.status_code > 0 ? std::optional<std::string>(o.response_excerpt) : std::nullopt;
-  r.error = o.error.empty() ? std::nullopt : std::optional<std::string>(o.error);
-  r.duration_ms = static_cast<int64_t>(o.duration_ms);
-  r.attempted_us = now - r.duration_ms * 1000;
+  fill_outcome(o, now, &r);
   log_attempt(job, o, u);
   finish(job, u, &r);
 }

@@ -66,6 +66,10 @@ struct DispatcherSettings {
 JobUpdate decide(const DeliveryOutcome& outcome, int attempt, const RetrySchedule& schedule,
                  int64_t now_us);
 
+// The outcome half of an attempt record (status, success, response excerpt, error,
+// duration, time of the attempt) from what the transport reported. Pure.
+void fill_outcome(const DeliveryOutcome& outcome, int64_t now_us, AttemptRecord* record);
+
 class Dispatcher {
  public:
   Dispatcher(DispatcherSettings settings, DispatchStore& store, Transports transports,

@@ -488,6 +488,51 @@ TEST_F(EventsTest, ReceiverDownForTwoMinutesThenUpLosesNothing) {
   EXPECT_GE(failed.json->getValue<int>("total"), 6);
 }
 
+TEST_F(EventsTest, TypesOutsideTheEnumReachAllEventsWebhooksOnly) {
+  std::string all = add_webhook("/all");
+  auto listed = api("POST", "/v1/tenants/" + tenant_ + "/webhooks",
+                    "{\"name\":\"listed\",\"url\":\"" + receiver_.url("/listed") +
+                        "\",\"events\":[\"MessageSent\"]}");
+  ASSERT_EQ(listed.status, 201) << listed.body;
+  std::string listed_id = data(listed)->getValue<std::string>("id");
+  // Outbox rows as the milter writes them for a send limit (sql/005), then a MessageSent.
+  auto add_event = [&](const std::string& type, const std::string& payload) {
+    std::string uuid = db().query("SELECT UUID() AS u")[0]["u"];
+    db().exec(
+        "INSERT INTO events (uuid, tenant_id, type, source_key, payload, occurred_at, "
+        "created_at) VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+        {uuid, tenant_, type, "itest:" + uuid, payload});
+    return uuid;
+  };
+  std::string limit = add_event("SendLimitExceeded", "{\"server\":{\"id\":\"" + tenant_ +
+                                                         "\"},\"volume\":101,\"limit\":100}");
+  std::string sent = add_event("MessageSent", "{\"status\":\"Sent\"}");
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto got = by_uuid("/all");
+        return got.count(limit) && got.count(sent) && by_uuid("/listed").count(sent);
+      },
+      30s))
+      << "the allEvents webhook gets both, the listed one MessageSent";
+  Obj env = verified(by_uuid("/all")[limit]);
+  EXPECT_EQ(env->getValue<std::string>("event"), "SendLimitExceeded");
+  EXPECT_EQ(env->getObject("payload")->getValue<int>("limit"), 100);
+  // Fan-out handles rows in id order, so the limit event's jobs existed before MessageSent
+  // arrived: the listed webhook never had one.
+  EXPECT_EQ(by_uuid("/listed").count(limit), 0u);
+  EXPECT_TRUE(db().query("SELECT id FROM dispatch_jobs WHERE event_uuid = ? AND target = ?",
+                         {limit, "tenant:" + listed_id})
+                  .empty());
+  EXPECT_TRUE(db().query("SELECT id FROM webhook_deliveries WHERE event_uuid = ? AND "
+                         "webhook_id = ?",
+                         {limit, listed_id})
+                  .empty());
+  EXPECT_EQ(
+      db().query("SELECT dispatch_state FROM events WHERE uuid = ?", {limit})[0]["dispatch_state"],
+      "dispatched");
+  (void)all;
+}
+
 TEST_F(EventsTest, AdmindRefusesAPluginBuiltForAnotherAbiMajor) {
   // The dev stack's config with the webhook transport swapped for a test plugin that
   // declares ABI major 2 (tests/unit/admind/events/abi_variant_plugin.c), on another port.
