@@ -249,6 +249,13 @@ std::string delivery_payload_for(const EmailRow& e, const Transition& t, const A
   return delivery_event_payload(e.message, f);
 }
 
+void EmailWriter::message_released(const std::string& node, const std::string& queue_id) {
+  auto& ps = stmt("released", "UPDATE messages SET held_at = NULL WHERE node = ? AND queue_id = ?");
+  ps.setString(1, node);
+  ps.setString(2, queue_id);
+  ps.executeUpdate();
+}
+
 std::optional<AttemptRow> EmailWriter::last_softfail(const std::string& email_id) {
   auto& ps = stmt("last_softfail",
                   "SELECT code, output, smtp_enhanced_code, remote_host, classification, "

@@ -78,6 +78,8 @@ class EmailRecorder {
                      const std::optional<std::string>& bounced_payload = std::nullopt) = 0;
   // The newest soft-fail attempt of the email (what a queue expiry reports as its reason).
   virtual std::optional<AttemptRow> last_softfail(const std::string& email_id) = 0;
+  // The queue entry left Postfix's hold queue: clears messages.held_at (set by ark-milter).
+  virtual void message_released(const std::string& node, const std::string& queue_id) = 0;
 };
 
 class EmailWriter final : public EmailRecorder {
@@ -94,6 +96,7 @@ class EmailWriter final : public EmailRecorder {
   bool apply(EmailRow& e, const Transition& t, const AttemptRow& a, const std::string& source_key,
              const std::optional<std::string>& bounced_payload = std::nullopt) override;
   std::optional<AttemptRow> last_softfail(const std::string& email_id) override;
+  void message_released(const std::string& node, const std::string& queue_id) override;
 
   // Counters for logs and tests.
   int attempts_written() const { return attempts_; }

@@ -97,6 +97,9 @@ void RecordApplier::apply(delivery::EmailRecorder& w, const LogLine& line,
   } else if (const auto* h = std::get_if<Hold>(&b)) {
     on_queue_event(w, *rec, Trigger::Held, hold_details(*h), line, file_id, now_us, stats);
   } else if (std::holds_alternative<Release>(b)) {
+    if (!rec->header.queue_id.empty()) {
+      w.message_released(node_, rec->header.queue_id);
+    }
     on_queue_event(w, *rec, Trigger::Released, "", line, file_id, now_us, stats);
   } else {
     ++stats->skipped;

@@ -5,7 +5,7 @@
 //   qmgr "status=force-expired" (postsuper -e)    -> same, without suppression
 //   postsuper "removed" (postsuper -d)            -> every unfinished email of the entry
 //   cleanup/milter hold, postsuper -h             -> held (MessageHeld)
-//   postsuper "released from hold"                -> back to pending
+//   postsuper "released from hold"                -> back to pending; messages.held_at cleared
 //   smtp TLS line                                 -> remembered for sentWithSsl
 // Anything else changes nothing.
 //

@@ -163,6 +163,11 @@ class FakeRecorder final : public delivery::EmailRecorder {
     return std::nullopt;
   }
 
+  void message_released(const std::string& node, const std::string& queue_id) override {
+    EXPECT_EQ(node, "n1");
+    released.push_back(queue_id);
+  }
+
   std::string status_of(const std::string& queue_id, const std::string& rcpt) const {
     auto it = emails_.find(queue_id + " " + rcpt);
     return it == emails_.end() ? "?" : it->second.row.status;
@@ -170,6 +175,7 @@ class FakeRecorder final : public delivery::EmailRecorder {
 
   std::vector<std::string> transcript;
   std::vector<std::string> payloads;
+  std::vector<std::string> released;
 
  private:
   std::map<std::string, FakeEmail> emails_;
@@ -283,6 +289,7 @@ TEST(ApplierScenario, HoldThenReleaseThenSent) {
   EXPECT_EQ(mine[1].find("| attempt"), std::string::npos) << "a release records no attempt";
   EXPECT_NE(mine[2].find("pending -> sent event=MessageSent unsuppress"), std::string::npos);
   EXPECT_EQ(r.rec->status_of(q, "h3@ok.test"), "sent");
+  EXPECT_EQ(r.rec->released, std::vector<std::string>{q}) << "messages.held_at is cleared";
 }
 
 TEST(ApplierScenario, NoticesAreNotOurs) {
