@@ -76,6 +76,13 @@ void Follower::run() {
         }
         failing = false;
         stats = *r;
+        if (stats.lines > 0) {
+          base::log_debug("log_follower_batch", {{"lines", stats.lines},
+                                                 {"attempts", stats.applied},
+                                                 {"events", stats.events},
+                                                 {"unmatched", stats.unmatched},
+                                                 {"rejected", stats.rejected}});
+        }
       }
     } catch (const std::exception& e) {
       base::log_error("log_follower_exception", {{"what", e.what()}});
