@@ -132,6 +132,9 @@ api:
   threads: 8
   max_body_size: 20MB
   message_id_domain: "$ARK_HOSTNAME"
+  # The tests drive the API much faster than the 10/s default: raise the per-key limit
+  # (tests that check 429 set their own tighter limit).
+  rate_limit: ${ARK_API_RATE_LIMIT:-100000}
 submit:
   host: 127.0.0.1
   port: $ARK_SMTP_PORT
@@ -148,6 +151,9 @@ seal:
   key_file: "$DEV_SECRETS/seal.key"
 bounces:
   lmtp_socket: "$DEV_RUN/bounces.sock"
+postfix:
+  config_directory: "$ARK_PF_CONF"
+  queue_directory: "$ARK_PF_QUEUE"
 webhooks:
   allow_http: true
   allow_private: true
