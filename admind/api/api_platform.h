@@ -30,6 +30,8 @@ class ApiPlatform {
   ~ApiPlatform();
 
   void add_routes(http::Router& router);
+  // GET /limits reports sendLimit from this source (the send path's hourly window).
+  void set_send_window(SendWindowSource source) { services_.send_window = std::move(source); }
   http::DispatchHooks hooks();
   void start();
   void stop();
