@@ -62,17 +62,9 @@ std::variant<std::string, ApiError> SendService::resolve_tenant(const SendSpec& 
                                  "from");
 }
 
-std::optional<ApiError> SendService::check(const SendSpec& spec, const std::string& tenant,
-                                           bool* sandbox) {
-  const policy::SendRules& rules = settings_.policy.rules;
-  auto status = store_.tenant_status(tenant);
-  if (!status) {
-    return store_error(status.error());
-  }
-  if (auto d = policy::check_tenant(*status); d.rejected()) {
-    return api_error_of(d);
-  }
-  *sandbox = policy::is_sandbox_sender(spec.from.address, rules.sandbox);
+std::optional<ApiError> SendService::check_domains(const SendSpec& spec,
+                                                   const std::string& tenant) {
+  const policy::SandboxRules& sandbox = settings_.policy.rules.sandbox;
   std::vector<std::pair<std::string, bool>> addresses = {{spec.from.address, false}};
   if (!spec.raw.empty()) {
     auto from = mail::parse_mailbox(header_value(spec.raw, "From").value_or(""));
@@ -81,35 +73,60 @@ std::optional<ApiError> SendService::check(const SendSpec& spec, const std::stri
   for (const auto& [address, header] : addresses) {
     policy::DomainFacts facts;
     std::string domain = policy::domain_of(address);
-    if (!domain.empty() && !policy::is_sandbox_sender(address, rules.sandbox)) {
+    if (!domain.empty() && !policy::is_sandbox_sender(address, sandbox)) {
       auto f = store_.domain(tenant, domain);
       if (!f) {
         return store_error(f.error());
       }
       facts = *f;
     }
-    policy::Decision d = header ? policy::check_from_header(address, facts, rules.sandbox)
-                                : policy::check_sender(address, facts, rules.sandbox);
+    policy::Decision d = header ? policy::check_from_header(address, facts, sandbox)
+                                : policy::check_sender(address, facts, sandbox);
     if (d.rejected()) {
       return api_error_of(d);
     }
   }
-  if (*sandbox) {
-    for (const auto& r : spec.envelope()) {
-      if (auto d = policy::check_sandbox_recipient(r, rules.sandbox); d.rejected()) {
-        return api_error_of(d);
-      }
-    }
-    auto used = store_.sandbox_used(tenant, clock_.now_s());
-    if (!used) {
-      return store_error(used.error());
-    }
-    auto n = static_cast<int64_t>(spec.envelope().size());
-    if (auto d = policy::check_sandbox_allowance(*used, n, rules.sandbox); d.rejected()) {
+  return std::nullopt;
+}
+
+std::optional<ApiError> SendService::check_sandbox(const SendSpec& spec,
+                                                   const std::string& tenant) {
+  const policy::SandboxRules& rules = settings_.policy.rules.sandbox;
+  for (const auto& r : spec.envelope()) {
+    if (auto d = policy::check_sandbox_recipient(r, rules); d.rejected()) {
       return api_error_of(d);
     }
   }
-  if (auto d = policy::check_size(spec.content_size(), rules); d.rejected()) {
+  auto used = store_.sandbox_used(tenant, clock_.now_s());
+  if (!used) {
+    return store_error(used.error());
+  }
+  auto n = static_cast<int64_t>(spec.envelope().size());
+  if (auto d = policy::check_sandbox_allowance(*used, n, rules); d.rejected()) {
+    return api_error_of(d);
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> SendService::check(const SendSpec& spec, const std::string& tenant,
+                                           bool* sandbox) {
+  auto status = store_.tenant_status(tenant);
+  if (!status) {
+    return store_error(status.error());
+  }
+  if (auto d = policy::check_tenant(*status); d.rejected()) {
+    return api_error_of(d);
+  }
+  if (auto e = check_domains(spec, tenant)) {
+    return e;
+  }
+  *sandbox = policy::is_sandbox_sender(spec.from.address, settings_.policy.rules.sandbox);
+  if (*sandbox) {
+    if (auto e = check_sandbox(spec, tenant)) {
+      return e;
+    }
+  }
+  if (auto d = policy::check_size(spec.content_size(), settings_.policy.rules); d.rejected()) {
     return api_error_of(d);
   }
   return std::nullopt;

@@ -84,6 +84,8 @@ class SendService {
                                                            const http::Principal& who);
   std::optional<http::ApiError> check(const SendSpec& spec, const std::string& tenant,
                                       bool* sandbox);
+  std::optional<http::ApiError> check_domains(const SendSpec& spec, const std::string& tenant);
+  std::optional<http::ApiError> check_sandbox(const SendSpec& spec, const std::string& tenant);
   Part make_part(const SendSpec& spec, const Plan& plan, std::vector<NewRecipient> rcpts);
   SendResult settle(Plan& plan, const std::vector<SubmitOutcome>& outcomes, size_t first);
 
