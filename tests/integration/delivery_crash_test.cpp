@@ -43,11 +43,11 @@ std::string rcpt_for(int i) {
 }
 
 // Sends message i, retrying while admind is down or restarting.
-bool send_one(const std::string& tenant, int i) {
+bool send_one(const std::string& tenant, const std::string& domain, int i) {
   for (int tries = 0; tries < 600; ++tries) {
     try {
       auto r = http("POST", "/v1/emails", env_get("ARK_ORG_API_KEY"),
-                    "{\"from\":\"Crash <crash@delivery.test>\",\"to\":[\"" + rcpt_for(i) +
+                    "{\"from\":\"Crash <crash@" + domain + ">\",\"to\":[\"" + rcpt_for(i) +
                         "\"],\"subject\":\"crash " + std::to_string(i) +
                         "\",\"text\":\"x\",\"tenantId\":\"" + tenant + "\"}");
       if (r.status == 200) {
@@ -153,6 +153,7 @@ TEST(DeliveryCrash, EveryDeliveryLineOnceAcrossKillsAndARotation) {
   const int kills = env_int("ARK_CRASH_KILLS", 6);
   TestDb db;
   std::string tenant = create_tenant("Crash Co");
+  const std::string domain = tenant_sender_domain(tenant);
   std::atomic<int> next{0};
   std::atomic<int> sent{0};
   std::atomic<bool> failed{false};
@@ -160,7 +161,7 @@ TEST(DeliveryCrash, EveryDeliveryLineOnceAcrossKillsAndARotation) {
   for (int t = 0; t < 8; ++t) {
     senders.emplace_back([&] {
       for (int i = next++; i < n; i = next++) {
-        if (!send_one(tenant, i)) {
+        if (!send_one(tenant, domain, i)) {
           failed = true;
           return;
         }

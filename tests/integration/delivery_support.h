@@ -29,6 +29,8 @@ class TestDb {
 };
 
 // POST /v1/emails for the tenant; returns the email ids of all recipients, in order.
+// Creates the tenant's sender domain and marks it verified; returns its name.
+std::string tenant_sender_domain(const std::string& tenant);
 std::vector<std::string> send_api_email(TestDb& db, const std::string& tenant,
                                         const std::vector<std::string>& to,
                                         const std::string& subject);
