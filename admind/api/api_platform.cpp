@@ -23,6 +23,7 @@ PlatformSettings platform_settings(const config::Config& cfg) {
   p.api_log_retention_us = ms_to_us(cfg.get_duration_ms("retention.api_logs"));
   p.raw_message_retention_us = ms_to_us(cfg.get_duration_ms("retention.raw_messages"));
   p.external_id_key = cfg.get_string("usage.external_id_key");
+  p.default_tenant = cfg.get_string("api.default_tenant");
   p.schedule.minimal_backoff_s = ms_to_s(cfg.get_duration_ms("postfix.minimal_backoff_time"));
   p.schedule.maximal_backoff_s = ms_to_s(cfg.get_duration_ms("postfix.maximal_backoff_time"));
   p.schedule.queue_lifetime_s = ms_to_s(cfg.get_duration_ms("postfix.maximal_queue_lifetime"));

@@ -23,7 +23,7 @@ using http::Outcome;
 using http::Reply;
 using http::Request;
 
-constexpr size_t kMaxBuckets = 10000;
+constexpr size_t kMaxBuckets = 2400;  // 100 days of hours
 const std::vector<std::string> kTenantStatuses = {"active", "suspended", "archived"};
 
 struct Window {
@@ -441,6 +441,37 @@ Outcome tenant_timeseries(PlatformServices& p, Request& req) {
   return Reply::ok(d);
 }
 
+// sendLimit (api.md §3.16) of the caller's account: a tenant-scoped key's tenant, or for an
+// organisation key the configured api.default_tenant; null when neither applies or the
+// limit service cannot answer now.
+Poco::Dynamic::Var send_limit_json(const PlatformServices& p, const Request& req) {
+  std::string tenant =
+      req.principal.org_level() ? p.settings.default_tenant : req.principal.tenant_id;
+  if (tenant.empty() || !p.send_window) {
+    return {};
+  }
+  auto w = p.send_window(tenant);
+  if (!w) {
+    return {};
+  }
+  auto o = http::new_object();
+  bool limited = w->limit > 0;
+  o->set("limit", limited ? Poco::Dynamic::Var(w->limit) : Poco::Dynamic::Var());
+  o->set("used", w->used);
+  o->set("remaining", limited ? Poco::Dynamic::Var(std::max<int64_t>(0, w->limit - w->used))
+                              : Poco::Dynamic::Var());
+  double percent =
+      limited ? std::round(static_cast<double>(w->used) * 10000.0 / static_cast<double>(w->limit)) /
+                    100.0
+              : 0.0;
+  o->set("usagePercent", limited ? Poco::Dynamic::Var(percent) : Poco::Dynamic::Var());
+  o->set("approaching", limited && percent > 90.0);
+  o->set("exceeded", limited && w->used >= w->limit);
+  o->set("period", "hour");
+  o->set("resetsAt", base::format_iso8601(w->reset_s * 1000000, true));
+  return o;
+}
+
 Outcome limits(PlatformServices& p, Request& req) {
   http::RateState rate =
       req.rate ? *req.rate : p.rate_limiter.peek("key:" + std::to_string(req.principal.key_id));
@@ -451,9 +482,7 @@ Outcome limits(PlatformServices& p, Request& req) {
   r->set("period", "second");
   auto d = http::new_object();
   d->set("rateLimit", r);
-  // The per-tenant hourly send limit arrives with issue 4; until then there is no limit
-  // service to report, which the spec models as null (api.md §6 row 14).
-  d->set("sendLimit", Poco::Dynamic::Var());
+  d->set("sendLimit", send_limit_json(p, req));
   d->set("billing", Poco::Dynamic::Var());  // billing is not part of this server
   return Reply::ok(d);
 }

@@ -217,6 +217,21 @@ void Dispatcher::record(const Exchange& exchange) const {
 }
 
 namespace {
+// Reads and drops what is left of a refused request body (413, or refused before the body
+// was read), up to kDrainCap bytes, before the connection closes: closing a socket with
+// unread input resets it, and the client would lose the response it has not read yet.
+constexpr int64_t kDrainCap = 256LL * 1024 * 1024;
+
+void drain_body(Poco::Net::HTTPServerRequest& in) {
+  std::istream& s = in.stream();
+  char buf[65536];
+  int64_t total = 0;
+  while (s && total < kDrainCap) {
+    s.read(buf, sizeof buf);
+    total += s.gcount();
+  }
+}
+
 void set_rate_headers(const Request& req, int status, Poco::Net::HTTPServerResponse& out) {
   if (!req.rate) {
     return;
@@ -268,7 +283,12 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerR
     out.setKeepAlive(false);  // unread request bytes would be taken for the next request
   }
   out.setContentLength64(static_cast<Poco::Int64>(body.size()));
-  out.send() << body;
+  std::ostream& sent = out.send();
+  sent << body;
+  sent.flush();
+  if (has_body && !req.body_consumed) {
+    drain_body(in);
+  }
   auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
                 std::chrono::steady_clock::now() - started).count() / 1000.0;
   base::log_info("request", {{"id", req.request_id}, {"method", req.method}, {"path", req.path},

@@ -202,5 +202,16 @@ TEST_F(HookedServer, ErrorsMayCarryRetryAfter) {
   EXPECT_FALSE(a.headers.has("X-RateLimit-Limit"));  // no limiter installed
 }
 
+// A body over the limit is answered 413 and then read off the connection, so the client
+// gets the answer instead of a reset while it is still sending.
+TEST_F(HookedServer, OversizeBodyGets413NotAReset) {
+  start({});
+  std::string big(4 * 1024 * 1024, 'x');
+  Answer a = call("POST", "/v1/things", "ark_good_key_1", big);
+  EXPECT_EQ(a.status, 413);
+  EXPECT_NE(a.body.find("\"payload_too_large\""), std::string::npos) << a.body;
+  EXPECT_EQ(call("GET", "/v1/things/after", "ark_good_key_1").status, 200);
+}
+
 }  // namespace
 }  // namespace ark::admind::http
