@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "core/crypto/crypto.h"
@@ -670,6 +671,80 @@ std::string test_name(const ::testing::TestParamInfo<Operation>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Endpoints, ContractTest, ::testing::ValuesIn(read_endpoints()), test_name);
+
+// ---- isolation: the same calls with another tenant's scoped key ----
+
+// Tenant B: a tenant of its own with a tenant-scoped key. Every call the contract makes for
+// tenant A (ids of A's tenant, emails, resources, request logs in the path, or A's
+// tenantId in a send body) must be refused with 403 or 404 and must not show A's data;
+// the organisation-level reads answer for B alone and must not contain A's tenant id.
+struct Outsider {
+  std::string tenant;
+  std::string key;
+};
+
+const Outsider& outsider() {
+  static const Outsider o = [] {
+    Outsider b;
+    b.tenant = must_id(call("POST", "/v1/tenants", org_key(), R"({"name":"Contract Outsider"})"),
+                       "outsider tenant");
+    b.key = tenant_key(b.tenant);
+    return b;
+  }();
+  return o;
+}
+
+// Operations a tenant-scoped key may call for itself; B gets B's own view (200).
+const std::set<std::string> kOwnViews = {"emails.list",  "logs.list",          "usage.get",
+                                         "usage.export", "usage.list_tenants", "limits.get",
+                                         "tenants.list"};
+
+class IsolationTest : public ::testing::TestWithParam<Operation> {};
+
+TEST_P(IsolationTest, AnotherTenantsKeyIsRefusedAndSeesNothing) {
+  const Operation& op = GetParam();
+  auto scenario = scenarios().find(op.name);
+  ASSERT_NE(scenario, scenarios().end()) << op.name;
+  World& a = World::get();
+  Call c;
+  try {
+    c = scenario->second(a);
+  } catch (const std::exception& e) {
+    FAIL() << op.name << ": a prerequisite could not be created: " << e.what();
+  }
+  const Outsider& b = outsider();
+  ApiResult r = call(c.method, c.path, b.key, c.body, c.headers);
+  if (kOwnViews.count(op.name)) {
+    EXPECT_EQ(r.status, 200) << op.name << " " << r.body.substr(0, 500);
+  } else {
+    EXPECT_TRUE(r.status == 403 || r.status == 404)
+        << op.method << " " << c.path << " with another tenant's key answered " << r.status << ": "
+        << r.body.substr(0, 500);
+  }
+  EXPECT_EQ(r.body.find(a.tenant()), std::string::npos)
+      << op.name << " showed tenant A's id to tenant B: " << r.body.substr(0, 500);
+}
+
+INSTANTIATE_TEST_SUITE_P(Endpoints, IsolationTest, ::testing::ValuesIn(read_endpoints()),
+                         test_name);
+
+// The refused calls changed nothing: A's resources are all still there.
+TEST(Isolation, RefusedWritesLeftTenantAIntact) {
+  World& a = World::get();
+  const Outsider& b = outsider();
+  std::string t = "/v1/tenants/" + a.tenant();
+  EXPECT_EQ(call("DELETE", t, b.key).status, 403);
+  EXPECT_EQ(call("PATCH", t, b.key, R"({"name":"taken over"})").status, 403);
+  EXPECT_EQ(call("DELETE", t + "/credentials/" + a.smtp_credential(), b.key).status, 403);
+  EXPECT_EQ(call("POST", "/v1/emails/" + a.failed_email() + "/retry", b.key).status, 404);
+  auto tenant = call("GET", t, org_key());
+  ASSERT_EQ(tenant.status, 200);
+  EXPECT_EQ(tenant.data()->getValue<std::string>("name"), "Contract Co");
+  EXPECT_EQ(call("GET", t + "/credentials/" + a.smtp_credential(), org_key()).status, 200);
+  EXPECT_EQ(
+      sql_count("SELECT COUNT(*) FROM email_retries WHERE email_id = '" + a.failed_email() + "'"),
+      0);
+}
 
 // ---- the suite's own inputs ----
 
