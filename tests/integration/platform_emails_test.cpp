@@ -141,9 +141,8 @@ TEST(EmailRetry, AgainstTheDataModel) {
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(ok.data()->getValue<std::string>("id"), failed);
   EXPECT_FALSE(ok.data()->getValue<std::string>("message").empty());
-  EXPECT_EQ(sql_count("SELECT COUNT(*) FROM email_retries WHERE email_id = '" + failed +
-                      "' AND handled_at IS NULL"),
-            1);
+  // The request is recorded; the logs role's re-delivery worker may already have taken it.
+  EXPECT_EQ(sql_count("SELECT COUNT(*) FROM email_retries WHERE email_id = '" + failed + "'"), 1);
 
   auto sent = call("POST", "/v1/emails/" + good + "/retry", t.key);
   EXPECT_EQ(sent.status, 422);
