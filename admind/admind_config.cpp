@@ -2,7 +2,6 @@
 
 #include "core/storage/db.h"
 #include "policy/engine/policy_config.h"
-#include "policy/engine/policy_config.h"
 
 namespace ark::admind {
 
@@ -125,7 +124,6 @@ config::Schema build() {
   s.add({"dns.recheck_interval", KeyType::Duration, "6h",
          "how often verified domains are re-checked (DomainDNSError on a change); 0: never",
          {}, 0, 30LL * 86400000});
-  policy::add_send_policy_keys(s);  // the send path's checks (issue 4); as in milter.yaml
   policy::add_send_policy_keys(s);  // the send path's checks (issue 4); as in milter.yaml
   storage::add_database_keys(s);
   s.add({"log.level", KeyType::Enum, "info", "least severe level logged",

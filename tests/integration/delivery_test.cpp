@@ -143,7 +143,10 @@ TEST_F(DeliveryTest, SinkAnswersGiveStatusesAttemptsClassificationsAndEvents) {
   EXPECT_EQ(pf->getValue<int>("classification_code"), 10);
   EXPECT_EQ(pf->getValue<std::string>("smtp_enhanced_code"), "5.1.1");
   EXPECT_EQ(pf->getValue<std::string>("remote_host"), "127.0.0.1");
-  EXPECT_EQ(events(ids[2])[0]["dispatch_state"], "pending");
+  // The dev stack's dispatcher runs alongside: the row is in the outbox, pending or already
+  // handed to the plugins, never lost.
+  std::string state = events(ids[2])[0]["dispatch_state"];
+  EXPECT_TRUE(state == "pending" || state == "dispatched") << state;
 }
 
 TEST_F(DeliveryTest, SuccessfulDeliveryRemovesASuppression) {
