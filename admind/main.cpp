@@ -100,7 +100,11 @@ class AdmindApp final : public Poco::Util::ServerApplication {
                                 cfg_.get_string("submit.helo")});
     send::SendService sender(send_store, smtp_batch, clock,
                              {*secret, cfg_.get_string("api.message_id_domain"),
-                              cfg_.get_string("api.default_tenant"), *send_policy});
+                              cfg_.get_string("api.default_tenant"), *send_policy,
+                              // VERP only when reports come back to the bounce intake
+                              cfg_.get_string("bounces.lmtp_socket").empty()
+                                  ? std::string()
+                                  : cfg_.get_string("dns.return_path_host")});
     api::add_send_routes(router, sender);
     api::add_resource_routes(router, services, (*resources)->services());
     api::ApiPlatform platform(cfg_, db, clock, services, &(*resources)->services().seal_key);

@@ -12,6 +12,8 @@
 // does; DKIM-Signature goes there. Quarantine is not a header change but the same kind of
 // end-of-message action: it puts the message into Postfix's hold queue (smfi_quarantine,
 // `value` is the reason Postfix logs); the send policy uses it for held mail.
+// ChangeFrom replaces the envelope sender (smfi_chgfrom): the VERP return path that
+// SMTP-submitted mail leaves with.
 //
 // Thread-safety: value types.
 #pragma once
@@ -52,11 +54,12 @@ struct Decision {
 };
 
 struct HeaderEdit {
-  enum class Kind { Delete, Add, Insert, Quarantine };
+  enum class Kind { Delete, Add, Insert, Quarantine, ChangeFrom };
   Kind kind = Kind::Add;
   std::string name;
   int index = 0;      // Delete: which occurrence of `name`, 1-based; Insert: position
-  std::string value;  // Add, Insert: the header value; Quarantine: the reason
+  std::string value;  // Add, Insert: the header value; Quarantine: the reason; ChangeFrom:
+                      // the new envelope sender (a bare address)
 
   bool operator==(const HeaderEdit&) const = default;
 };

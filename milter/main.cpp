@@ -136,7 +136,8 @@ base::Result<std::optional<seal::SealKey>> load_seal_key(const milter::MilterSet
                                              s.send_cache_ttl_ms);
   }
   milter::SendPolicySettings send{s.send_policy, s.relay_daemon_name, s.relay_tenant, {}, {}};
-  milter::FilterSettings fs{std::move(secret), s.binding_max_age_s, s.node, s.on_internal_error};
+  milter::FilterSettings fs{std::move(secret), s.binding_max_age_s, s.node, s.on_internal_error,
+                            s.return_path_host};
   milter::smfi::install_filter(std::make_shared<const milter::MessageFilter>(
       std::move(fs), *store, clock, keys, dkim_settings(s), send_store, std::move(send)));
   if (base::Status st = open_socket(s); !st) {
@@ -147,6 +148,7 @@ base::Result<std::optional<seal::SealKey>> load_seal_key(const milter::MilterSet
                              {"node", s.node},
                              {"dkim", keys != nullptr ? "on" : "off"},
                              {"send_policy", send_store != nullptr ? "on" : "off"},
+                             {"return_path_host", s.return_path_host},
                              {"on_internal_error", milter::to_string(s.on_internal_error)}});
   int rc = smfi_main();
   milter::smfi::remove_listener_socket(s);

@@ -46,6 +46,10 @@ struct FilterSettings {
   int64_t binding_max_age_s = 600;
   std::string node;
   Verdict on_internal_error = Verdict::Tempfail;
+  // VERP return paths (core/mail/return_path.h): SMTP-submitted mail gets one as its
+  // envelope sender, and unbound mail addressed only to this host (non-delivery reports
+  // on their way to admind's bounce intake) is accepted without a binding. Empty: off.
+  std::string return_path_host;
 };
 
 class MessageFilter {
@@ -60,7 +64,7 @@ class MessageFilter {
   Verdict on_internal_error() const { return on_internal_error_; }
   const base::Clock& clock() const { return clock_; }
 
-  bool wants_rcpt() const { return send_ != nullptr; }
+  bool wants_rcpt() const { return send_ != nullptr || !return_path_host_.empty(); }
   Decision on_mail(MessageState& state, const MailInfo& mail) const;
   Decision on_rcpt(MessageState& state, std::string_view rcpt) const;
   // Each header as Postfix sends it (name without the colon).
@@ -72,8 +76,13 @@ class MessageFilter {
   EomResult end_of_message(MessageState& state, std::string_view queue_id) const;
 
  private:
+  bool is_report(const MessageState& state) const;
+  void add_return_path(const MessageState& state, EomResult& result) const;
+
   Verdict on_internal_error_;
   const base::Clock& clock_;
+  std::string return_path_host_;
+  std::string return_path_secret_;
   BindTenant bind_;
   DkimSign sign_;
   RecordQueueId record_;

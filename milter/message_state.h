@@ -23,6 +23,8 @@ struct MessageState {
   mail::Binding binding;                    // valid only when bound
   std::string queue_id;                     // Postfix {i}, once known (for the log line)
   bool logged = false;                      // the summary line was written
+  int rcpts = 0;                            // RCPT commands seen (when wants_rcpt())
+  int rcpts_to_return_path = 0;             // of them, addressed to the return-path host
   dkim::SigningInput dkim;                  // headers and body hash, when DKIM signs
   SendState send;                           // the send policy's state (send_state.h)
 

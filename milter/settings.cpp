@@ -156,6 +156,11 @@ config::Schema milter_schema() {
          {},
          1000,
          86400000});
+  s.add({"bounces.return_path_host", KeyType::String, "",
+         "host of VERP return paths (ark-admind's dns.return_path_host, when its "
+         "bounces.lmtp_socket is set): SMTP-submitted mail gets such an envelope sender, and "
+         "unbound mail whose recipients are all on this host (reports coming back) is let "
+         "through to Postfix; empty: off"});
   add_dkim_keys(s);
   add_send_keys(s);
   storage::add_database_keys(s);
@@ -219,6 +224,10 @@ Result<MilterSettings> milter_settings(const config::Config& cfg) {
     return key_error("binding.secret_file", "must name a file");
   }
   s.binding_max_age_s = cfg.get_duration_ms("binding.max_age") / 1000;
+  s.return_path_host = cfg.get_string("bounces.return_path_host");
+  if (s.return_path_host.find_first_of("@<> \t") != std::string::npos) {
+    return key_error("bounces.return_path_host", "must be a host name");
+  }
   auto db = storage::database_settings(cfg);
   if (!db) {
     return db.error();

@@ -45,6 +45,7 @@ struct MilterSettings {
   std::string node;  // never empty: the configured name or gethostname()
   std::string binding_secret_file;
   int64_t binding_max_age_s = 600;
+  std::string return_path_host;  // empty: envelope senders kept, no report intake
   storage::DbSettings database;
   // DKIM signing (milter/stages/dkim_sign.h); the seal key unseals the stored private keys.
   bool dkim_enabled = true;

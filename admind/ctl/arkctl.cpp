@@ -205,6 +205,14 @@ int cmd_postfix_config(const Args& a) {
   if (!add_delivery_wiring(a, it->second, &w) || !add_sasl_wiring(a, it->second, &w)) {
     return base::kExitConfig;
   }
+  // With a bounce intake, reports arrive by SMTP through ark-milter, which lets them in only
+  // for its own return-path host; the two daemons must name the same one.
+  if (!w.bounce_lmtp_socket.empty() && ms->return_path_host != w.return_path_host) {
+    std::cerr << "arkctl: bounces.return_path_host in " << it->second << " ('"
+              << ms->return_path_host << "') must equal admind's dns.return_path_host ('"
+              << w.return_path_host << "') while admind's bounces.lmtp_socket is set\n";
+    return base::kExitConfig;
+  }
   bool main_only = a.opts.count("main") != 0;
   bool master_only = a.opts.count("master") != 0;
   if (!master_only) {

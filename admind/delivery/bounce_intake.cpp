@@ -10,7 +10,7 @@
 
 #include "admind/delivery/dsn.h"
 #include "admind/delivery/email_writer.h"
-#include "admind/delivery/return_path.h"
+#include "core/mail/return_path.h"
 #include "admind/delivery/transitions.h"
 #include "admind/logs/postfix_reply.h"
 #include "core/base/log.h"
@@ -45,7 +45,7 @@ std::optional<std::string> message_queue_id(sql::Connection& c, const std::strin
 }
 
 // The emails the report is about, each with its DSN recipient record.
-std::vector<Target> targets(EmailRecorder& w, const ReturnPath& rp, const NdrReport& report) {
+std::vector<Target> targets(EmailRecorder& w, const mail::ReturnPath& rp, const NdrReport& report) {
   std::vector<Target> out;
   std::vector<DsnRecipient> failed;
   for (const auto& r : report.recipients) {
@@ -149,11 +149,11 @@ AttemptRow bounce_attempt(const Target& t, const std::string& node, const std::s
 }  // namespace
 
 bool BounceIntake::accepts(std::string_view rcpt) const {
-  return parse_return_path(rcpt, s_.secret).has_value();
+  return mail::parse_return_path(rcpt, s_.secret).has_value();
 }
 
 IntakeReply BounceIntake::ingest(std::string_view rcpt, std::string_view raw) {
-  auto rp = parse_return_path(rcpt, s_.secret);
+  auto rp = mail::parse_return_path(rcpt, s_.secret);
   if (!rp) {
     return {550, "5.1.1 not a return path of this server"};
   }

@@ -14,6 +14,7 @@
 #include "core/base/log.h"
 #include "core/domain/ids.h"
 #include "core/mail/binding.h"
+#include "core/mail/return_path.h"
 
 extern char** environ;
 
@@ -270,7 +271,10 @@ void RedeliveryWorker::resubmit(const Request& r, RedeliveryStats* stats) {
   });
   std::string binding = mail::sign_binding({new_id, r.tenant_id, now / 1000000}, s_.binding_secret);
   std::string text = std::string(mail::kBindingHeader) + ": " + binding + "\r\n" + raw;
-  auto sent = st && !raw.empty() ? submit_(r.envelope_from, {r.rcpt}, text)
+  std::string sender = s_.return_path_host.empty()
+                           ? r.envelope_from
+                           : mail::make_return_path(new_id, s_.return_path_host, s_.binding_secret);
+  auto sent = st && !raw.empty() ? submit_(sender, {r.rcpt}, text)
                                  : Result<std::string>(base::Error::permanent("no raw message"));
   if (sent) {
     finish(r.id, "resubmitted: " + *sent);

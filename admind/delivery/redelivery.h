@@ -45,6 +45,7 @@ struct RedeliverySettings {
   std::string postqueue = "postqueue";
   std::string postsuper = "postsuper";
   std::string binding_secret;
+  std::string return_path_host;  // VERP envelope sender of resubmissions; empty: envelope_from
   int poll_ms = 1000;
 };
 

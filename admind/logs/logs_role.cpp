@@ -29,6 +29,8 @@ base::Result<std::unique_ptr<LogsRole>> LogsRole::create(const config::Config& c
   rs.node = fs.node;
   rs.postfix_config_dir = cfg.get_string("postfix.config_directory");
   rs.binding_secret = binding_secret;
+  // VERP return paths only when their reports have somewhere to go (as in main.cpp).
+  rs.return_path_host = socket.empty() ? "" : cfg.get_string("dns.return_path_host");
   r->redelivery_ = std::make_unique<delivery::RedeliveryWorker>(rs, db, clock, std::move(submit));
   return r;
 }

@@ -8,6 +8,7 @@
 #include "core/crypto/crypto.h"
 #include "core/domain/ids.h"
 #include "core/mail/binding.h"
+#include "core/mail/return_path.h"
 
 namespace ark::admind::send {
 namespace {
@@ -160,7 +161,10 @@ SendService::Part SendService::make_part(const SendSpec& spec, const Plan& plan,
     text = with_binding(spec.raw, binding);
     r.raw_message = text.substr(text.find("\r\n") + 2);
   }
-  p.envelope.from = spec.from.address;
+  p.envelope.from = settings_.return_path_host.empty()
+                        ? spec.from.address
+                        : mail::make_return_path(r.message_id, settings_.return_path_host,
+                                                 settings_.binding_secret);
   for (const auto& rc : r.rcpts) {
     p.envelope.rcpts.push_back(rc.address);
   }

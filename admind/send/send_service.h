@@ -40,6 +40,9 @@ struct SendSettings {
   std::string message_id_domain;
   std::string default_tenant;
   policy::SendPolicy policy;
+  // Host of the VERP envelope sender (core/mail/return_path.h) the mail is submitted with,
+  // so its non-delivery reports come back to the bounce intake; empty: the `from` address.
+  std::string return_path_host;
 };
 
 struct Accepted {

@@ -16,7 +16,8 @@ namespace {
 // The actions and the steps we ask for; everything else stays off (see the header).
 // The body is asked for only while DKIM signing is active (the signer hashes it).
 // QUARANTINE puts held mail into Postfix's hold queue (send policy).
-constexpr unsigned long kActions = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE;
+constexpr unsigned long kActions =
+    SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_CHGFROM;
 constexpr unsigned long kSkippedSteps =
     SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NODATA | SMFIP_NOUNKNOWN | SMFIP_NOBODY;
 
@@ -121,6 +122,11 @@ base::Status apply_edit(SMFICTX* ctx, const HeaderEdit& edit) {
     case HeaderEdit::Kind::Quarantine:
       call = "smfi_quarantine";
       rc = smfi_quarantine(ctx, value.data());
+      break;
+    case HeaderEdit::Kind::ChangeFrom:
+      call = "smfi_chgfrom";
+      value = "<" + value + ">";
+      rc = smfi_chgfrom(ctx, value.data(), nullptr);
       break;
   }
   if (rc != MI_SUCCESS) {

@@ -108,6 +108,8 @@ milter:
 binding:
   secret_file: "$ARK_BINDING_SECRET_FILE"
   max_age: 10m
+bounces:
+  return_path_host: "$ARK_RETURN_PATH_HOST"
 seal:
   key_file: "$DEV_SECRETS/seal.key"
 dkim:
@@ -170,6 +172,7 @@ plugins:
   sinks: [events-file=jsonl.so]
   sink_config: ["events-file.path=$DEV_LOG/events.jsonl", events-file.fsync=never]
 dns:
+  return_path_host: "$ARK_RETURN_PATH_HOST"
   resolver: "127.0.0.54:$((ARK_PORT_BASE + 53))"
   timeout: 300ms
 YAML

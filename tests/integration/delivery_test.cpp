@@ -10,7 +10,7 @@
 
 #include <cstdio>
 
-#include "admind/delivery/return_path.h"
+#include "core/mail/return_path.h"
 #include "tests/integration/delivery_support.h"
 #include "tests/integration/stack.h"
 
@@ -191,14 +191,11 @@ std::string dsn_for(const std::string& rp, const std::string& rcpt, const std::s
          rcpt + ">: user unknown\n\n--b1--\n";
 }
 
-// Hands a message to the dev Postfix through sendmail (pickup), with the null sender, as a
-// remote MTA's report would arrive.
+// Hands a report to the dev Postfix as a remote MTA does: over SMTP to its public smtpd
+// listener (so through ark-milter, which must let it in unbound), from the null sender.
 void inject(const std::string& rcpt, const std::string& text) {
-  std::string cmd = "sendmail -C '" + env_get("ARK_PF_CONF") + "' -f '<>' -- '" + rcpt + "'";
-  FILE* p = popen(cmd.c_str(), "w");
-  ASSERT_NE(p, nullptr);
-  fwrite(text.data(), 1, text.size(), p);
-  ASSERT_EQ(pclose(p), 0) << cmd;
+  std::string reply;
+  ASSERT_EQ(smtp_send("", {rcpt}, text, &reply), 250) << rcpt << ": " << reply;
 }
 
 TEST_F(DeliveryTest, AnNdrForASentEmailMakesItBounced) {
@@ -213,7 +210,11 @@ TEST_F(DeliveryTest, AnNdrForASentEmailMakesItBounced) {
   auto msg = db().query("SELECT message_id FROM emails WHERE id = ?", {ids[0]});
   std::string secret = read_file(env_get("ARK_BINDING_SECRET_FILE"));
   secret = secret.substr(0, secret.find('\n'));
-  std::string rp = admind::delivery::make_return_path(msg[0]["message_id"], rp_host, secret);
+  std::string rp = mail::make_return_path(msg[0]["message_id"], rp_host, secret);
+  // The message left with that VERP return path as its envelope sender.
+  std::string copy = sink_copy("X-Ark-Id: " + msg[0]["message_id"]);
+  ASSERT_FALSE(copy.empty());
+  EXPECT_NE(copy.find("X-Mail-Args: <" + rp + ">"), std::string::npos) << copy.substr(0, 400);
   std::string tag = ids[0];
   inject(rp, dsn_for(rp, "ndr1@ok.test", tag));
 

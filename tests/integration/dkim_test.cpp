@@ -272,23 +272,6 @@ int raw_smtp(const std::string& from, const std::string& rcpt, const std::string
   return code;
 }
 
-std::string sink_copy(const std::string& needle) {
-  std::string found;
-  eventually(
-      [&] {
-        for (const auto& f : std::filesystem::directory_iterator(env_get("ARK_SINK_DIR"))) {
-          std::string text = read_file(f.path().string());
-          if (text.find(needle) != std::string::npos) {
-            found = text;
-            return true;
-          }
-        }
-        return false;
-      },
-      30s);
-  return found;
-}
-
 struct Verdicts {
   int dkimpy = -1;
   int opendkim = -1;

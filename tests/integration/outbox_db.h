@@ -32,7 +32,7 @@ class OutboxDb {
 // `postconf -c <dev Postfix conf> -h <name>` ("" on failure).
 std::string postconf(const std::string& name);
 
-// The return path admind gives the message (format of admind/delivery/return_path.h:
+// The return path admind gives the message (format of core/mail/return_path.h:
 // <message id>.<first 10 hex of HMAC-SHA256(secret, "ark-rp|" + lower-case id)>@<host>).
 std::string return_path(const std::string& message_id, const std::string& host,
                         const std::string& secret);

@@ -70,6 +70,16 @@ TEST_F(SmtpAuthTest, ValidCredentialIsDeliveredAndRecordedUnderItsTenant) {
   EXPECT_EQ(rows[0].at("metadata"), R"({"orderId":"42"})");
   std::string id = rows[0].at("id");
   EXPECT_TRUE(eventually([&] { return status_of(db_, id) == "sent"; }, 20s));
+  // It left with the message's VERP return path as envelope sender (reports come back to
+  // admind's bounce intake, as for API mail); the record keeps the tenant's sender.
+  std::string copy = sink_copy("X-Ark-Id: " + rows[0].at("message"));
+  ASSERT_FALSE(copy.empty());
+  std::string secret = read_file(env_get("ARK_BINDING_SECRET_FILE"));
+  secret = secret.substr(0, secret.find('\n'));
+  std::string rp = return_path(rows[0].at("message"), env_get("ARK_RETURN_PATH_HOST"), secret);
+  EXPECT_NE(copy.find("X-Mail-Args: <" + rp + ">"), std::string::npos) << copy.substr(0, 300);
+  auto from = db_.query("SELECT envelope_from FROM messages WHERE id = ?", {rows[0].at("message")});
+  EXPECT_EQ(from.at(0).at("envelope_from"), sender());
   // The same record as API mail: readable through the API under its tenant.
   auto got = api("GET", "/v1/emails/" + id);
   ASSERT_EQ(got.status, 200) << got.body;

@@ -10,6 +10,7 @@
 #include <Poco/URI.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -125,6 +126,23 @@ std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string sink_copy(const std::string& needle, std::chrono::milliseconds deadline) {
+  std::string found;
+  eventually(
+      [&] {
+        for (const auto& f : std::filesystem::directory_iterator(env_get("ARK_SINK_DIR"))) {
+          std::string text = read_file(f.path().string());
+          if (text.find(needle) != std::string::npos) {
+            found = text;
+            return true;
+          }
+        }
+        return false;
+      },
+      deadline);
+  return found;
 }
 
 int run(const std::string& command) {

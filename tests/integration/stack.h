@@ -39,6 +39,11 @@ int smtp_send(const std::string& from, const std::vector<std::string>& rcpts,
 bool eventually(const std::function<bool()>& fn, std::chrono::milliseconds deadline);
 
 std::string read_file(const std::string& path);
+// The smtp-sink's copy (ARK_SINK_DIR) of the message containing `needle`, waiting up to
+// `deadline` for it; "" when none arrived. The copy starts with the sink's envelope lines
+// (X-Mail-Args: <envelope sender>, X-Rcpt-Args).
+std::string sink_copy(const std::string& needle,
+                      std::chrono::milliseconds deadline = std::chrono::seconds(30));
 // Runs a command through /bin/sh; returns its exit status.
 int run(const std::string& command);
 // Creates a tenant through the API with the org key; returns its id.

@@ -57,24 +57,6 @@ std::string send_email(const std::string& tenant, const std::string& domain,
   return r.json->getObject("data")->getValue<std::string>("id");
 }
 
-// Finds the sink's copy of a message by a string it must contain.
-std::string sink_copy(const std::string& needle) {
-  std::string found;
-  eventually(
-      [&] {
-        for (const auto& f : std::filesystem::directory_iterator(env_get("ARK_SINK_DIR"))) {
-          std::string text = read_file(f.path().string());
-          if (text.find(needle) != std::string::npos) {
-            found = text;
-            return true;
-          }
-        }
-        return false;
-      },
-      20s);
-  return found;
-}
-
 TEST(Walk, HealthzAnswers) {
   auto r = http("GET", "/healthz", "");
   EXPECT_EQ(r.status, 200) << r.body;

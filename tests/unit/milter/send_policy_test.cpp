@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/mail/binding.h"
+#include "core/mail/return_path.h"
 #include "milter/connection.h"
 #include "milter/message_filter.h"
 #include "milter/stages/admit_message.h"
@@ -79,7 +80,7 @@ class SendPolicyTest : public ::testing::Test {
   }
 
   std::unique_ptr<Connection> connect() {
-    FilterSettings fs{kSecret, 600, "node-a", Verdict::Tempfail};
+    FilterSettings fs{kSecret, 600, "node-a", Verdict::Tempfail, rp_host_};
     auto filter = std::make_shared<const MessageFilter>(std::move(fs), store_, clock_, nullptr,
                                                         DkimSettings{}, &send_, settings_);
     return std::make_unique<Connection>(std::move(filter));
@@ -131,6 +132,7 @@ class SendPolicyTest : public ::testing::Test {
   FakeMessageStore store_;
   FakeSendStore send_;
   SendPolicySettings settings_;
+  std::string rp_host_;  // bounces.return_path_host; empty: off
 };
 
 TEST_F(SendPolicyTest, AuthenticatedMailIsRecordedUnderItsTenant) {
@@ -450,6 +452,102 @@ TEST_F(SendPolicyTest, ApiMailIsAdmittedWithItsBinding) {
   Outcome replay = send_api("msgApiOne");
   EXPECT_EQ(replay.eom.verdict, Verdict::Reject);
   EXPECT_EQ(replay.eom.reason, "unknown_binding");
+}
+
+// ---- VERP return paths (bounces.return_path_host) ---------------------------------------
+
+MailInfo report_mail() {
+  MailInfo m;  // a remote MTA on the public listener: null sender, no login
+  m.daemon_name = "smtpd";
+  return m;
+}
+
+Headers report_headers() {
+  return {{"From", "MAILER-DAEMON@mx.remote.example"},
+          {"Subject", "Undelivered Mail Returned to Sender"},
+          {"Content-Type", "multipart/report; report-type=delivery-status; boundary=b"}};
+}
+
+const HeaderEdit* change_from(const Outcome& o) {
+  for (const auto& e : o.edits) {
+    if (e.kind == HeaderEdit::Kind::ChangeFrom) {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
+TEST_F(SendPolicyTest, ReportsToTheReturnPathHostPassWithoutABinding) {
+  rp_host_ = "rp.ark.test";
+  Outcome o = run({report_mail(), {"msgAbc.0123456789@RP.ark.test"}, report_headers()});
+  EXPECT_EQ(o.eoh.verdict, Verdict::Accept) << o.eoh.reason;
+  EXPECT_EQ(o.eoh.reason, "return_path_report");
+  EXPECT_TRUE(send_.admitted.empty()) << "a report is not a tenant's mail";
+  EXPECT_TRUE(store_.calls.empty());
+}
+
+TEST_F(SendPolicyTest, ReportsNeedEveryRecipientOnTheReturnPathHost) {
+  rp_host_ = "rp.ark.test";
+  Outcome mixed =
+      run({report_mail(), {"msgAbc.0123456789@rp.ark.test", "a@rcpt.example"}, report_headers()});
+  EXPECT_EQ(mixed.eoh.verdict, Verdict::Reject);
+  EXPECT_EQ(mixed.eoh.reason, "missing_binding");
+  Outcome sub_domain = run({report_mail(), {"x@sub.rp.ark.test"}, report_headers()});
+  EXPECT_EQ(sub_domain.eoh.reason, "missing_binding");
+  Headers forged = report_headers();
+  forged.push_back({"X-Ark-Binding", "v1;garbage"});
+  Outcome bound = run({report_mail(), {"msgAbc.0123456789@rp.ark.test"}, forged});
+  EXPECT_EQ(bound.eoh.verdict, Verdict::Reject) << "a binding is checked, never skipped";
+}
+
+TEST_F(SendPolicyTest, WithoutAReturnPathHostReportsAreUnboundMail) {
+  Outcome o = run({report_mail(), {"msgAbc.0123456789@rp.ark.test"}, report_headers()});
+  EXPECT_EQ(o.eoh.verdict, Verdict::Reject);
+  EXPECT_EQ(o.eoh.reason, "missing_binding");
+}
+
+TEST_F(SendPolicyTest, SmtpMailLeavesWithItsVerpReturnPath) {
+  rp_host_ = "rp.ark.test";
+  Outcome o = run({login_mail(), {"a@rcpt.example"}, plain_headers()});
+  ASSERT_EQ(o.eom.reason, "recorded");
+  const HeaderEdit* cf = change_from(o);
+  ASSERT_NE(cf, nullptr);
+  const std::string& id = send_.admitted.at(0).request.message_id;
+  EXPECT_EQ(cf->value, mail::make_return_path(id, "rp.ark.test", kSecret));
+  auto parsed = mail::parse_return_path(cf->value, kSecret);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->message_id, id);
+  EXPECT_EQ(send_.admitted.at(0).request.envelope_from, "app@shop.example")
+      << "the record keeps the tenant's sender";
+}
+
+TEST_F(SendPolicyTest, ReturnPathIsLeftAloneWhereItDoesNotApply) {
+  Outcome off = run({login_mail(), {"a@rcpt.example"}, plain_headers()});
+  EXPECT_EQ(change_from(off), nullptr) << "no return-path host configured";
+  rp_host_ = "rp.ark.test";
+  send_.api_waiting = {"msgApiRp"};
+  send_.api_emails["msgApiRp"] = {1, 0};
+  MailInfo api;
+  api.sender = mail::make_return_path("msgApiRp", "rp.ark.test", kSecret);  // admind's VERP
+  Headers h = plain_headers();
+  h.push_back({"X-Ark-Binding", mail::sign_binding({"msgApiRp", kTenant, kNow}, kSecret)});
+  Outcome api_mail = run({api, {"a@rcpt.example"}, h});
+  EXPECT_EQ(api_mail.eom.reason, "recorded");
+  EXPECT_EQ(change_from(api_mail), nullptr) << "admind already set it";
+}
+
+TEST_F(SendPolicyTest, ApiSandboxMailIsKnownByItsFromHeaderUnderAVerpSender) {
+  send_.api_waiting = {"msgSandbox"};
+  send_.api_emails["msgSandbox"] = {1, 0};
+  MailInfo api;
+  api.sender = mail::make_return_path("msgSandbox", "rp.ark.test", kSecret);
+  Headers h = {{"From", "Ark Sandbox <sandbox@arkhq.io>"},
+               {"To", "owner@provider.example"},
+               {"Subject", "try"},
+               {"X-Ark-Binding", mail::sign_binding({"msgSandbox", kTenant, kNow}, kSecret)}};
+  Outcome o = run({api, {"owner@provider.example"}, h});
+  EXPECT_EQ(o.eom.reason, "recorded");
+  EXPECT_TRUE(send_.admitted.at(0).request.sandbox);
 }
 
 TEST(AdmitPlan, ApproachingIsRecordedOnlyWhenCrossing) {

@@ -1,11 +1,11 @@
 // VERP return paths; see return_path.h.
-#include "admind/delivery/return_path.h"
+#include "core/mail/return_path.h"
 
 #include <cctype>
 
 #include "core/crypto/crypto.h"
 
-namespace ark::admind::delivery {
+namespace ark::mail {
 namespace {
 
 constexpr size_t kTagLen = 10;
@@ -78,4 +78,4 @@ std::optional<ReturnPath> parse_return_path(std::string_view address, std::strin
   return ReturnPath{std::string(id), rcpt};
 }
 
-}  // namespace ark::admind::delivery
+}  // namespace ark::mail

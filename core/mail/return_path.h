@@ -1,6 +1,9 @@
 // The VERP return path of outgoing mail: the envelope sender that brings a message's
 // non-delivery reports back to admind (behaviour.md §2, NDR row; design.md §3 names the
-// return-path host as config: dns.return_path_host).
+// return-path host as config: admind's dns.return_path_host, ark-milter's
+// bounces.return_path_host). admind sends API mail with it; ark-milter puts it on
+// SMTP-submitted mail (MAIL FROM rewritten at end of message); admind's bounce intake
+// parses it back.
 //
 //   <message id>.<tag>@<return-path host>
 //   <message id>.<tag>+<rcpt local>=<rcpt domain>@<host>   after Postfix XVERP ("+=")
@@ -17,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-namespace ark::admind::delivery {
+namespace ark::mail {
 
 // Precondition: message_id matches [A-Za-z0-9_-]+ and secret is non-empty.
 std::string make_return_path(std::string_view message_id, std::string_view host,
@@ -31,4 +34,4 @@ struct ReturnPath {
 // nullopt when the address is not a return path made with this secret.
 std::optional<ReturnPath> parse_return_path(std::string_view address, std::string_view secret);
 
-}  // namespace ark::admind::delivery
+}  // namespace ark::mail

@@ -1,11 +1,11 @@
-// VERP return paths (admind/delivery/return_path.h).
-#include "admind/delivery/return_path.h"
+// VERP return paths (core/mail/return_path.h).
+#include "core/mail/return_path.h"
 
 #include <gtest/gtest.h>
 
 #include <cctype>
 
-namespace ark::admind::delivery {
+namespace ark::mail {
 namespace {
 
 const std::string kSecret = "0123456789abcdef0123456789abcdef";
@@ -75,4 +75,4 @@ TEST(ReturnPath, Refused) {
 }
 
 }  // namespace
-}  // namespace ark::admind::delivery
+}  // namespace ark::mail
