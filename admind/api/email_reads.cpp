@@ -24,6 +24,17 @@ const std::set<std::string> kStatuses = {"pending",  "sent",    "softfail",
 // Statuses a manual retry applies to (behaviour.md §1.2: hardfail/softfail/held).
 const std::set<std::string> kRetryable = {"softfail", "hardfail", "held"};
 
+// Whether the retry worker has something to act on: a deferred message still in Postfix's
+// queue (flushed), a held one in the hold queue (released), or else the stored MIME text
+// (re-submitted). SMTP-submitted mail has no stored text, but its queue copies suffice.
+bool can_retry(const store::EmailQueueRow& row) {
+  if (!kRetryable.count(row.status)) {
+    return false;
+  }
+  return row.raw_retained || (row.status == "softfail" && row.queue_id) ||
+         (row.status == "held" && row.in_hold_queue);
+}
+
 std::string restrict_of(const Request& req) {
   return req.principal.org_level() ? "" : req.principal.tenant_id;
 }
@@ -117,7 +128,7 @@ Outcome deliveries(PlatformServices& p, Request& req) {
   d->set("status", row->status);
   d->set("retryState", retry_state_json(retry_state(row->status, row->deferrals, row->manual, entry,
                                                     p.settings.schedule, p.clock.now_us())));
-  d->set("canRetryManually", row->raw_retained && kRetryable.count(row->status) > 0);
+  d->set("canRetryManually", can_retry(*row));
   Poco::JSON::Array::Ptr arr = new Poco::JSON::Array;
   for (const auto& a : *attempts) {
     arr->add(attempt_json(a));
@@ -136,7 +147,7 @@ Outcome retry(PlatformServices& p, Request& req) {
     return ApiError::unprocessable("email_not_retryable",
                                    "an email with status " + row->status + " cannot be retried");
   }
-  if (!row->raw_retained) {
+  if (!can_retry(*row)) {
     return ApiError::unprocessable("email_not_retryable",
                                    "the message content is past its retention period");
   }

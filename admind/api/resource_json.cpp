@@ -214,7 +214,8 @@ Obj delivery_summary_json(const store::DeliveryRow& d, WebhookScope scope) {
   o->set("id", d.id);
   o->set("webhookId", d.webhook_id);
   if (scope == WebhookScope::Platform) {
-    o->set("tenantId", opt_string(d.tenant_id));
+    // A required string in the SDKs: a test send, which belongs to no tenant, has "".
+    o->set("tenantId", d.tenant_id.value_or(""));
   }
   o->set("event", d.event);
   o->set("url", d.url);

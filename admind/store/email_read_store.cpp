@@ -109,6 +109,7 @@ Result<EmailQueueRow> EmailReadStore::queue_row(const std::string& email_id,
   Status st = db_.run([&](sql::Connection& c) -> Status {
     Stmt ps(c.prepareStatement(
         "SELECT e.id, e.tenant_id, e.status, m.queue_id, m.raw_message IS NOT NULL AS raw, "
+        "m.held_at IS NOT NULL AS in_hold, "
         "(SELECT COUNT(*) FROM delivery_attempts a WHERE a.email_id = e.id "
         " AND a.status = 'softfail') AS deferrals, "
         "EXISTS (SELECT 1 FROM email_retries r WHERE r.email_id = e.id AND r.requested_at > "
@@ -128,6 +129,7 @@ Result<EmailQueueRow> EmailReadStore::queue_row(const std::string& email_id,
     r.status = col_string(*rs, "status");
     r.queue_id = col_opt_string(*rs, "queue_id");
     r.raw_retained = rs->getBoolean("raw");
+    r.in_hold_queue = rs->getBoolean("in_hold");
     r.deferrals = rs->getInt("deferrals");
     r.manual = rs->getBoolean("manual");
     return {};
