@@ -151,5 +151,59 @@ TEST(BadInput, UnknownIdsAre404OnTheEmailFamily) {
   }
 }
 
+// The tenants family: wrong types, missing and over-long names, unknown status values,
+// metadata that is not a flat map, an empty update, unknown ids; nothing is written.
+TEST(BadInput, TenantsFamilyIsValidatedAndWritesNothing) {
+  TestTenant t = new_tenant("Tenant Rules Co");
+  auto tenant_rows = [] { return sql_count("SELECT COUNT(*) FROM tenants"); };
+  auto row_of = [&] {
+    return sql_value("SELECT CONCAT(name, '|', status, '|', COALESCE(metadata, '')) FROM tenants "
+                     "WHERE id = '" + t.id + "'");
+  };
+  int64_t before = tenant_rows();
+  std::string stored = row_of();
+  struct Case {
+    std::string name;
+    std::string method;
+    std::string path;
+    std::string body;
+    int status;
+    std::string field;
+  };
+  std::string one = "/v1/tenants/" + t.id;
+  std::vector<Case> cases = {
+      {"create without name", "POST", "/v1/tenants", "{}", 400, "name"},
+      {"name not a string", "POST", "/v1/tenants", R"({"name":42})", 400, "name"},
+      {"empty name", "POST", "/v1/tenants", R"({"name":""})", 400, "name"},
+      {"name over 100", "POST", "/v1/tenants", R"({"name":")" + std::string(101, 'n') + "\"}",
+       400, "name"},
+      {"metadata not an object", "POST", "/v1/tenants", R"({"name":"M","metadata":[1]})", 400,
+       "metadata"},
+      {"nested metadata", "POST", "/v1/tenants", R"({"name":"M","metadata":{"a":{"b":1}}})", 400,
+       "metadata"},
+      {"malformed JSON", "POST", "/v1/tenants", R"({"name":)", 400, ""},
+      {"unknown status", "PATCH", one, R"({"status":"paused"})", 400, "status"},
+      {"status not a string", "PATCH", one, R"({"status":1})", 400, "status"},
+      {"empty update", "PATCH", one, "{}", 400, ""},
+      {"over-long rename", "PATCH", one, R"({"name":")" + std::string(101, 'n') + "\"}", 400,
+       "name"},
+      {"bad list status", "GET", "/v1/tenants?status=paused", "", 400, "status"},
+      {"perPage 101", "GET", "/v1/tenants?perPage=101", "", 400, "perPage"},
+      {"unknown id", "GET", "/v1/tenants/cmnosuchtenant00", "", 404, ""},
+      {"unknown id update", "PATCH", "/v1/tenants/cmnosuchtenant00", R"({"name":"x"})", 404, ""},
+      {"unknown id delete", "DELETE", "/v1/tenants/cmnosuchtenant00", "", 404, ""},
+  };
+  for (const auto& c : cases) {
+    auto r = call(c.method, c.path, org_key(), c.body);
+    EXPECT_EQ(r.status, c.status) << c.name << ": " << r.body.substr(0, 300);
+    EXPECT_FALSE(r.error_code().empty()) << c.name << ": no error envelope: " << r.body;
+    if (!c.field.empty()) {
+      EXPECT_EQ(r.error_field(), c.field) << c.name << ": " << r.body.substr(0, 300);
+    }
+  }
+  EXPECT_EQ(tenant_rows(), before) << "a refused create left a tenant behind";
+  EXPECT_EQ(row_of(), stored) << "a refused update changed the tenant";
+}
+
 }  // namespace
 }  // namespace ark::itest
