@@ -47,6 +47,9 @@ http::Authenticator make_authenticator(store::KeyStore& keys) {
       return ApiError{401, "expired_api_key", "this API key has been revoked", "Authorization",
                       {}};
     }
+    if (!row->tenant_id.empty()) {
+      keys.note_used(row->id);  // lastUsedAt of the tenant's api credential
+    }
     return http::Principal{row->id, row->tenant_id};
   };
 }

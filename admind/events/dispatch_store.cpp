@@ -420,7 +420,10 @@ Result<int64_t> MysqlDispatchStore::purge_before(int64_t before_us, int batch) {
       "DELETE FROM webhook_deliveries WHERE attempted_at < ? ORDER BY attempted_at LIMIT ?",
       "DELETE FROM platform_webhook_deliveries WHERE attempted_at < ? ORDER BY attempted_at "
       "LIMIT ?",
-      "DELETE FROM dispatch_jobs WHERE state = 'failed' AND updated_at < ? LIMIT ?"};
+      "DELETE FROM dispatch_jobs WHERE state = 'failed' AND updated_at < ? LIMIT ?",
+      // Outbox rows are needed until fanned out (jobs carry their own body); dispatched
+      // ones go with the attempt records.
+      "DELETE FROM events WHERE dispatch_state = 'dispatched' AND dispatched_at < ? LIMIT ?"};
   int64_t total = 0;
   for (const char* text : kStatements) {
     for (int n = batch; n == batch;) {

@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "core/base/log.h"
 #include "core/crypto/crypto.h"
 
 namespace ark::admind::store {
@@ -49,6 +50,28 @@ Result<NewApiKey> KeyStore::create(const std::string& name, const std::string& t
     return st.error();
   }
   return out;
+}
+
+void KeyStore::note_used(int64_t key_id) {
+  int64_t now = clock_.now_us();
+  {
+    std::lock_guard lock(used_mu_);
+    auto [it, fresh] = used_at_.try_emplace(key_id, now);
+    if (!fresh && now - it->second < kUsedEvery) {
+      return;
+    }
+    it->second = now;
+  }
+  Status st = db_.run([&](sql::Connection& c) -> Status {
+    Stmt ps(c.prepareStatement("UPDATE credentials SET last_used_at = ? WHERE api_key_id = ?"));
+    ps->setString(1, base::format_sql_datetime(now));
+    ps->setInt64(2, key_id);
+    ps->executeUpdate();
+    return {};
+  });
+  if (!st) {
+    base::log_warn("key_last_used_failed", {{"key", key_id}, {"reason", st.error().message}});
+  }
 }
 
 Result<ApiKeyRow> KeyStore::find_by_key(const std::string& key) {

@@ -1,11 +1,17 @@
 // API keys (table `api_keys`): creation for arkctl, lookup by hash for authentication.
 // The key itself is returned once at creation and never stored; only SHA-256(key) is.
 //
-// Thread-safety: stateless apart from the borrowed pool; safe to share.
+// note_used keeps lastUsedAt of the tenant credential behind a key (type api) current, at
+// most one write per key per kUsedEvery, so authentication stays a read.
+//
+// Thread-safety: safe to share (the throttle map is behind a mutex).
 #pragma once
 
+#include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "core/base/clock.h"
 #include "core/base/result.h"
@@ -33,11 +39,19 @@ class KeyStore {
   // NotFound when no key has this hash.
   base::Result<ApiKeyRow> find_by_key(const std::string& key);
 
+  // Records that the key authenticated a request: credentials.last_used_at of the api
+  // credential it belongs to (organisation keys have none). Failures are logged, never
+  // returned: a request is not refused for this.
+  void note_used(int64_t key_id);
+
   static std::string hash_key(const std::string& key);
+  static constexpr int64_t kUsedEvery = 60'000'000;  // µs between writes per key
 
  private:
   storage::DbPool& db_;
   const base::Clock& clock_;
+  std::mutex used_mu_;
+  std::unordered_map<int64_t, int64_t> used_at_;  // key id -> last write (µs)
 };
 
 }  // namespace ark::admind::store

@@ -584,6 +584,13 @@ TEST_F(EventsTest, AdmindKilledDuringDispatchLosesNoEvent) {
       "?, 'MessageSent', UUID(), 'http://127.0.0.1/', '{}', '{}', UTC_TIMESTAMP(6) - INTERVAL "
       "40 DAY, UTC_TIMESTAMP(6) - INTERVAL 40 DAY)",
       {hook, tenant_});
+  // And an outbox row dispatched as long ago: purged with them.
+  db().exec(
+      "INSERT INTO events (uuid, tenant_id, type, source_key, payload, occurred_at, created_at, "
+      "dispatch_state, dispatched_at) VALUES (UUID(), ?, 'MessageSent', 'itest:expired-event', "
+      "'{}', UTC_TIMESTAMP(6) - INTERVAL 40 DAY, UTC_TIMESTAMP(6) - INTERVAL 40 DAY, "
+      "'dispatched', UTC_TIMESTAMP(6) - INTERVAL 40 DAY)",
+      {tenant_});
   receiver_.set_delay(400ms);  // slow enough that dispatch is still going when admind dies
   std::vector<std::string> rcpts;
   for (int i = 0; i < 12; ++i) {
@@ -636,6 +643,15 @@ TEST_F(EventsTest, AdmindKilledDuringDispatchLosesNoEvent) {
       },
       30s))
       << "the expired attempt record was not purged";
+  EXPECT_TRUE(eventually(
+      [&] {
+        return db().query("SELECT id FROM events WHERE source_key = 'itest:expired-event'").empty();
+      },
+      30s))
+      << "the dispatched outbox row past retention was not purged";
+  for (const std::string& id : ids) {
+    EXPECT_FALSE(outbox(id).empty()) << "recent outbox rows must stay";
+  }
   EXPECT_GE(std::stoi(db().query("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE "
                                  "webhook_id = ?",
                                  {hook})[0]["n"]),

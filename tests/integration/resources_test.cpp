@@ -336,6 +336,9 @@ TEST_F(Resources, ApiCredentialIsATenantKeyThatHoldAndDeleteTurnOff) {
   EXPECT_FALSE(data(made)->has("smtpUsername"));
 
   EXPECT_EQ(http("GET", base(*a_), key).status, 200);
+  auto used = http("GET", b + "/" + id, org_key());
+  ASSERT_EQ(used.status, 200) << used.body;
+  EXPECT_FALSE(data(used)->isNull("lastUsedAt")) << "a key that authenticated has a lastUsedAt";
   expect_error(http("GET", base(*b_), key), 403, "permission_denied");
   // A tenant key may not reveal secrets (behaviour.md C.13).
   expect_error(http("GET", b + "/" + id + "?reveal=true", key), 403, "permission_denied");
