@@ -49,6 +49,10 @@ config::Schema build() {
   s.add({"submit.helo", KeyType::String, "localhost", "EHLO name used towards Postfix"});
   s.add({"binding.secret_file", KeyType::String, "/etc/ark/binding.secret",
          "file holding the HMAC secret shared with ark-milter"});
+  s.add({"logs.release_interval", KeyType::Duration, "30s",
+         "how often mail held over a send limit is checked for room in the tenant's windows "
+         "(then counted and released); 0: only a retry releases it",
+         {}, 0, 86400000});
   s.add({"logs.maillog_file", KeyType::String, "/var/log/mail.log",
          "the Postfix log file this node's follower reads"});
   s.add({"logs.node", KeyType::String, "", "node name recorded with checkpoints; empty: hostname"});

@@ -250,7 +250,9 @@ std::string delivery_payload_for(const EmailRow& e, const Transition& t, const A
 }
 
 void EmailWriter::message_released(const std::string& node, const std::string& queue_id) {
-  auto& ps = stmt("released", "UPDATE messages SET held_at = NULL WHERE node = ? AND queue_id = ?");
+  auto& ps = stmt("released",
+                  "UPDATE messages SET held_at = NULL, release_requested_at = NULL WHERE node = ? "
+                  "AND queue_id = ?");
   ps.setString(1, node);
   ps.setString(2, queue_id);
   ps.executeUpdate();

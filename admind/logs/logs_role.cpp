@@ -1,6 +1,8 @@
 // The logs role's composition; see logs_role.h.
 #include "admind/logs/logs_role.h"
 
+#include "policy/engine/policy_config.h"
+
 namespace ark::admind::logs {
 
 base::Result<std::unique_ptr<LogsRole>> LogsRole::create(const config::Config& cfg,
@@ -32,6 +34,18 @@ base::Result<std::unique_ptr<LogsRole>> LogsRole::create(const config::Config& c
   // VERP return paths only when their reports have somewhere to go (as in main.cpp).
   rs.return_path_host = socket.empty() ? "" : cfg.get_string("dns.return_path_host");
   r->redelivery_ = std::make_unique<delivery::RedeliveryWorker>(rs, db, clock, std::move(submit));
+  if (int64_t every = cfg.get_duration_ms("logs.release_interval"); every > 0) {
+    auto policy = policy::send_policy_settings(cfg);
+    if (!policy) {
+      return policy.error();
+    }
+    delivery::LimitReleaseSettings ls;
+    ls.node = fs.node;
+    ls.postfix_config_dir = rs.postfix_config_dir;
+    ls.defaults = policy->default_limits;
+    ls.poll_ms = every;
+    r->limit_release_ = std::make_unique<delivery::LimitRelease>(ls, db, clock);
+  }
   return r;
 }
 
@@ -48,6 +62,9 @@ base::Status LogsRole::start() {
   }
   follower_->start();
   redelivery_->start();
+  if (limit_release_) {
+    limit_release_->start();
+  }
   return {};
 }
 
@@ -60,6 +77,9 @@ void LogsRole::stop() {
   }
   if (redelivery_) {
     redelivery_->stop();
+  }
+  if (limit_release_) {
+    limit_release_->stop();
   }
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "admind/delivery/bounce_intake.h"
+#include "admind/delivery/limit_release.h"
 #include "admind/delivery/lmtp_server.h"
 #include "admind/delivery/redelivery.h"
 #include "admind/logs/follower.h"
@@ -40,6 +41,7 @@ class LogsRole {
   std::unique_ptr<delivery::BounceIntake> intake_;
   std::unique_ptr<delivery::LmtpServer> lmtp_;
   std::unique_ptr<delivery::RedeliveryWorker> redelivery_;
+  std::unique_ptr<delivery::LimitRelease> limit_release_;  // null: logs.release_interval 0
 };
 
 }  // namespace ark::admind::logs

@@ -18,7 +18,9 @@ using base::Status;
 using Stmt = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
 
-std::string KeyStore::hash_key(const std::string& key) { return crypto::sha256_hex(key); }
+std::string KeyStore::hash_key(const std::string& key) {
+  return crypto::sha256_hex(key);
+}
 
 Result<NewApiKey> KeyStore::create(const std::string& name, const std::string& tenant_id) {
   NewApiKey out;
@@ -32,9 +34,9 @@ Result<NewApiKey> KeyStore::create(const std::string& name, const std::string& t
         return Error::not_found("tenant " + tenant_id + " not found");
       }
     }
-    Stmt ps(c.prepareStatement(
-        "INSERT INTO api_keys (key_hash, prefix, name, tenant_id, created_at) "
-        "VALUES (?, ?, ?, ?, ?)"));
+    Stmt ps(
+        c.prepareStatement("INSERT INTO api_keys (key_hash, prefix, name, tenant_id, created_at) "
+                           "VALUES (?, ?, ?, ?, ?)"));
     ps->setString(1, hash_key(out.key));
     ps->setString(2, out.key.substr(0, 13));
     ps->setString(3, name);
@@ -77,8 +79,9 @@ void KeyStore::note_used(int64_t key_id) {
 Result<ApiKeyRow> KeyStore::find_by_key(const std::string& key) {
   ApiKeyRow row;
   Status st = db_.run([&](sql::Connection& c) -> Status {
-    Stmt ps(c.prepareStatement(
-        "SELECT id, tenant_id, revoked_at IS NOT NULL AS revoked FROM api_keys WHERE key_hash = ?"));
+    Stmt ps(
+        c.prepareStatement("SELECT id, tenant_id, revoked_at IS NOT NULL AS revoked FROM api_keys "
+                           "WHERE key_hash = ?"));
     ps->setString(1, hash_key(key));
     Rows rs(ps->executeQuery());
     if (!rs->next()) {

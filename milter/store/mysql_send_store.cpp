@@ -9,17 +9,26 @@
 
 #include "core/base/clock.h"
 #include "core/base/log.h"
+#include "policy/store/send_counters.h"
 
 namespace ark::milter {
 namespace {
 
 using Stmt = std::unique_ptr<sql::PreparedStatement>;
 using Rows = std::unique_ptr<sql::ResultSet>;
+using policy::add_to_counters;
 using policy::Period;
+using policy::read_counters;
+using policy::tenant_limits;
 using policy::Window;
 
-std::string sql_time_s(int64_t unix_s) {
-  return base::format_sql_datetime(unix_s * 1000000);
+// "(?, ?), (?, ?), ..." for n rows of `one`.
+std::string pairs(size_t n, const char* one) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out += (i ? ", " : "") + std::string(one);
+  }
+  return out;
 }
 
 // Cuts UTF-8 text to at most `max` characters (the columns' VARCHAR lengths).
@@ -31,90 +40,6 @@ std::string fit(const std::string& s, size_t max) {
     }
   }
   return s;
-}
-
-std::optional<int64_t> opt_int(sql::ResultSet& rs, int col) {
-  if (rs.isNull(col)) {
-    return std::nullopt;
-  }
-  return rs.getInt64(col);
-}
-
-policy::Limits tenant_limits(sql::Connection& c, const std::string& tenant,
-                             const policy::Limits& defaults) {
-  Stmt ps(c.prepareStatement(
-      "SELECT hourly, daily, monthly FROM tenant_send_limits WHERE tenant_id = ?"));
-  ps->setString(1, tenant);
-  Rows rs(ps->executeQuery());
-  policy::LimitOverrides o;
-  if (rs->next()) {
-    o = {opt_int(*rs, 1), opt_int(*rs, 2), opt_int(*rs, 3)};
-  }
-  return policy::effective_limits(defaults, o);
-}
-
-// "(?, ?), (?, ?), ..." for the (period, window_start) pairs of `windows`.
-std::string pairs(size_t n, const char* one) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    out += (i ? ", " : "") + std::string(one);
-  }
-  return out;
-}
-
-// Binds (period, window_start) of each window from parameter index `first` on.
-int bind_windows(sql::PreparedStatement& ps, int first, const std::vector<Window*>& windows,
-                 const std::string* tenant) {
-  for (const Window* w : windows) {
-    if (tenant != nullptr) {
-      ps.setString(first++, *tenant);
-    }
-    ps.setString(first++, std::string(policy::to_string(w->period)));
-    ps.setString(first++, sql_time_s(w->start_s));
-  }
-  return first;
-}
-
-// Reads the windows' counts (lock = false), or creates the missing counter rows and locks
-// all of them (lock = true): one multi-row INSERT (rows locked in the windows' order, the
-// same in every transaction, so two admissions never wait on each other crosswise) and one
-// locking read.
-void read_counters(sql::Connection& c, const std::string& tenant,
-                   const std::vector<Window*>& windows, bool lock) {
-  if (lock) {
-    Stmt up(c.prepareStatement(
-        "INSERT INTO send_counters (tenant_id, period, window_start, used) VALUES " +
-        pairs(windows.size(), "(?, ?, ?, 0)") + " ON DUPLICATE KEY UPDATE used = used"));
-    bind_windows(*up, 1, windows, &tenant);
-    up->executeUpdate();
-  }
-  Stmt ps(c.prepareStatement(
-      "SELECT period, used FROM send_counters WHERE tenant_id = ? AND (period, window_start) "
-      "IN (" +
-      pairs(windows.size(), "(?, ?)") + ")" + (lock ? " FOR UPDATE" : "")));
-  ps->setString(1, tenant);
-  bind_windows(*ps, 2, windows, nullptr);
-  Rows rs(ps->executeQuery());
-  while (rs->next()) {
-    std::string period = rs->getString(1);
-    for (Window* w : windows) {
-      if (policy::to_string(w->period) == period) {
-        w->used = rs->getInt64(2);
-      }
-    }
-  }
-}
-
-void add_to_counters(sql::Connection& c, const std::string& tenant,
-                     const std::vector<Window*>& windows, int64_t n) {
-  Stmt ps(c.prepareStatement(
-      "UPDATE send_counters SET used = used + ? WHERE tenant_id = ? AND (period, window_start) "
-      "IN (" +
-      pairs(windows.size(), "(?, ?)") + ")"));
-  ps->setInt64(1, n);
-  ps->setString(2, tenant);
-  bind_windows(*ps, 3, windows, nullptr);
-  ps->executeUpdate();
 }
 
 std::vector<Window*> pointers(std::vector<Window>& windows, std::optional<Window>& extra) {

@@ -149,6 +149,7 @@ logs:
   node: "$ARK_NODE"
   poll_interval: 200ms
   start_at: beginning
+  release_interval: 1s
 seal:
   key_file: "$DEV_SECRETS/seal.key"
 bounces:

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "tests/integration/outbox_db.h"
 #include "tests/integration/send_support.h"
@@ -172,8 +173,7 @@ TEST_F(SmtpAuthTest, SuppressedRecipientIsHeldAndKept) {
   EXPECT_TRUE(d.json->getObject("data")->getValue<bool>("canRetryManually")) << d.body;
   auto retry = api("POST", "/v1/emails/" + id + "/retry");
   ASSERT_EQ(retry.status, 200) << retry.body;
-  EXPECT_TRUE(eventually([&] { return status_of(db_, id) == "sent"; }, 30s))
-      << status_of(db_, id);
+  EXPECT_TRUE(eventually([&] { return status_of(db_, id) == "sent"; }, 30s)) << status_of(db_, id);
   EXPECT_FALSE(in_hold_queue(qid));
 }
 
@@ -216,6 +216,53 @@ TEST_F(SmtpAuthTest, OverTheLimitIsHeldAndCountedExactly) {
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].at("type"), "SendLimitApproaching");
   EXPECT_EQ(events[1].at("type"), "SendLimitExceeded");
+}
+
+// Appendix C.6: mail held over the limit leaves by itself, oldest first, once the windows
+// have room (here: the provider raises the tenant's limit), and is counted then.
+TEST_F(SmtpAuthTest, HeldOverTheLimitLeavesWhenTheWindowHasRoom) {
+  db_.exec(
+      "INSERT INTO tenant_send_limits (tenant_id, hourly, updated_at) VALUES (?, 1, "
+      "UTC_TIMESTAMP(6))",
+      {t_.id});
+  std::vector<std::string> ids;
+  std::vector<std::string> qids;
+  for (int i = 0; i < 3; ++i) {
+    SwaksRun r = submit(login(), t_.key, sender(), {"w" + std::to_string(i) + "@rcpt.example"},
+                        from_header());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    qids.push_back(r.queue_id());
+    ids.push_back(emails_of_queue_id(db_, qids.back()).at(0).at("id"));
+  }
+  auto hour_used = [&] {
+    return db_.query(
+        "SELECT COALESCE(SUM(used), 0) AS n FROM send_counters WHERE tenant_id = ? "
+        "AND period = 'hour'",
+        {t_.id})[0]["n"];
+  };
+  EXPECT_TRUE(eventually([&] { return status_of(db_, ids[0]) == "sent"; }, 20s));
+  for (int i : {1, 2}) {
+    EXPECT_TRUE(eventually([&] { return status_of(db_, ids[i]) == "held"; }, 20s)) << i;
+  }
+  EXPECT_EQ(hour_used(), "1");
+
+  db_.exec("UPDATE tenant_send_limits SET hourly = 2 WHERE tenant_id = ?", {t_.id});
+  EXPECT_TRUE(eventually([&] { return status_of(db_, ids[1]) == "sent"; }, 30s))
+      << status_of(db_, ids[1]);
+  std::this_thread::sleep_for(3s);  // several release passes (1 s in the dev stack)
+  EXPECT_EQ(status_of(db_, ids[2]), "held") << "no room for the third one yet";
+  EXPECT_TRUE(in_hold_queue(qids[2]));
+  EXPECT_EQ(hour_used(), "2") << "the released message is counted in the window";
+
+  db_.exec("UPDATE tenant_send_limits SET hourly = 10 WHERE tenant_id = ?", {t_.id});
+  EXPECT_TRUE(eventually([&] { return status_of(db_, ids[2]) == "sent"; }, 30s))
+      << status_of(db_, ids[2]);
+  EXPECT_EQ(hour_used(), "3");
+  auto marks = db_.query(
+      "SELECT COUNT(*) AS n FROM messages WHERE tenant_id = ? AND "
+      "(held_at IS NOT NULL OR release_requested_at IS NOT NULL)",
+      {t_.id});
+  EXPECT_EQ(marks[0]["n"], "0") << "the follower saw every release";
 }
 
 TEST_F(SmtpAuthTest, NoAuthWithoutTls) {
