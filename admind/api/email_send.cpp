@@ -81,6 +81,11 @@ Outcome send_batch(send::SendService& svc, Request& req) {
     return *e;
   }
   auto& in = std::get<send::BatchInput>(input);
+  // The request's tenant is the caller's to name or not at all: refused as a whole, like
+  // POST /v1/emails, rather than item by item.
+  if (in.tenant_id && !req.principal.may_access(*in.tenant_id)) {
+    return ApiError::permission_denied("this key is scoped to another tenant");
+  }
   std::vector<const send::SendSpec*> specs;
   for (const auto& item : in.items) {
     if (item.spec) {
