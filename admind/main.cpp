@@ -2,6 +2,9 @@
 // main() parses the command line and config; AdmindApp (a Poco ServerApplication)
 // builds the object graph, runs until SIGTERM/SIGINT, and shuts down in reverse order.
 #include <Poco/Util/ServerApplication.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <mysql_connection.h>
 
 #include <cstring>
 #include <iostream>
@@ -9,21 +12,22 @@
 #include <thread>
 
 #include "admind/admind_config.h"
-#include "admind/api/resource_module.h"
 #include "admind/api/api_platform.h"
 #include "admind/api/email_send.h"
+#include "admind/api/resource_module.h"
 #include "admind/api/services.h"
 #include "admind/dns_monitor/monitor_module.h"
 #include "admind/events/events_module.h"
 #include "admind/http/server.h"
 #include "admind/logs/logs_role.h"
+#include "admind/send/send_service.h"
 #include "admind/store/email_store.h"
 #include "admind/store/key_store.h"
-#include "admind/send/send_service.h"
 #include "admind/store/tenant_store.h"
 #include "admind/submit/submitter.h"
 #include "core/base/exit_codes.h"
 #include "core/base/log.h"
+#include "core/base/metrics.h"
 #include "core/storage/db.h"
 
 namespace ark::admind {
@@ -44,14 +48,56 @@ http::Authenticator make_authenticator(store::KeyStore& keys) {
       return http::api_error_from(row.error());
     }
     if (row->revoked) {
-      return ApiError{401, "expired_api_key", "this API key has been revoked", "Authorization",
-                      {}};
+      return ApiError{401, "expired_api_key", "this API key has been revoked", "Authorization", {}};
     }
     if (!row->tenant_id.empty()) {
       keys.note_used(row->id);  // lastUsedAt of the tenant's api credential
     }
     return http::Principal{row->id, row->tenant_id};
   };
+}
+
+// GET /metrics: this process's counters (core/base/metrics.h) and, read at each scrape, the
+// database's reachability and the event outbox's backlog. Organisation keys only: the
+// numbers span every tenant.
+void add_metrics(http::Router& router, storage::DbPool& db) {
+  auto& m = base::Metrics::global();
+  m.describe("ark_http_requests_total", "API requests answered, by endpoint and status class");
+  m.describe("ark_log_lines_total", "Postfix log lines read by the log follower");
+  m.describe("ark_log_attempts_total", "delivery attempts recorded from the log");
+  m.describe("ark_log_events_total", "outbox events written from the log");
+  m.describe("ark_log_unmatched_total", "delivery lines of messages that are not ours");
+  m.describe("ark_log_rejected_total", "log lines the database refused for good");
+  m.describe("ark_event_attempts_total",
+             "event deliveries tried, by target kind and what happens next");
+  m.describe("ark_bounce_reports_total", "non-delivery reports taken by the bounce intake");
+  m.describe("ark_limit_released_total", "messages released after waiting for send-limit room");
+  m.describe("ark_plugin_counter_total", "counters kept by event plugins, by name");
+  m.gauge("ark_database_up", "1 when the database answers", [&db](const base::Metrics::Emit& emit) {
+    emit("ark_database_up", {}, db.ping() ? 1 : 0);
+  });
+  m.gauge("ark_outbox_backlog", "outbox events and dispatch jobs waiting, by kind",
+          [&db](const base::Metrics::Emit& emit) {
+            (void)db.run([&](sql::Connection& c) -> base::Status {
+              std::unique_ptr<sql::PreparedStatement> ps(c.prepareStatement(
+                  "SELECT 'events_pending', COUNT(*) FROM events WHERE dispatch_state = "
+                  "'pending' UNION ALL SELECT CONCAT('jobs_', state), COUNT(*) FROM "
+                  "dispatch_jobs GROUP BY state"));
+              std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+              while (rs->next()) {
+                emit("ark_outbox_backlog", {{"kind", rs->getString(1)}},
+                     static_cast<double>(rs->getInt64(2)));
+              }
+              return {};
+            });
+          });
+  router.add("GET", "/metrics", "metrics", [](http::Request& req) -> http::Outcome {
+    if (!req.principal.org_level()) {
+      return http::ApiError::permission_denied("metrics need an organisation-level key");
+    }
+    return http::Reply::raw_body(base::Metrics::global().render(),
+                                 "text/plain; version=0.0.4; charset=utf-8");
+  });
 }
 
 class AdmindApp final : public Poco::Util::ServerApplication {
@@ -78,7 +124,11 @@ class AdmindApp final : public Poco::Util::ServerApplication {
                                  static_cast<int>(cfg_.get_int("submit.port")),
                                  static_cast<int>(cfg_.get_duration_ms("submit.timeout") / 1000),
                                  cfg_.get_string("submit.helo")});
-    api::Services services{clock, tenants, emails, submitter, *secret,
+    api::Services services{clock,
+                           tenants,
+                           emails,
+                           submitter,
+                           *secret,
                            cfg_.get_string("api.message_id_domain"),
                            cfg_.get_string("api.default_tenant")};
     auto resources = api::ResourceModule::create(cfg_, db, clock);
@@ -101,15 +151,16 @@ class AdmindApp final : public Poco::Util::ServerApplication {
                                 static_cast<int>(cfg_.get_int("submit.port")),
                                 static_cast<int>(cfg_.get_duration_ms("submit.timeout") / 1000),
                                 cfg_.get_string("submit.helo")});
-    send::SendService sender(send_store, smtp_batch, clock,
-                             {*secret, cfg_.get_string("api.message_id_domain"),
-                              cfg_.get_string("api.default_tenant"), *send_policy,
-                              // VERP only when reports come back to the bounce intake
-                              cfg_.get_string("bounces.lmtp_socket").empty()
-                                  ? std::string()
-                                  : cfg_.get_string("dns.return_path_host")});
+    send::SendService sender(
+        send_store, smtp_batch, clock,
+        {*secret, cfg_.get_string("api.message_id_domain"), cfg_.get_string("api.default_tenant"),
+         *send_policy,
+         // VERP only when reports come back to the bounce intake
+         cfg_.get_string("bounces.lmtp_socket").empty() ? std::string()
+                                                        : cfg_.get_string("dns.return_path_host")});
     api::add_send_routes(router, sender);
     api::add_resource_routes(router, services, (*resources)->services());
+    add_metrics(router, db);
     api::ApiPlatform platform(cfg_, db, clock, services, &(*resources)->services().seal_key);
     platform.add_routes(router);
     platform.set_send_window([&sender](const std::string& tenant) {
@@ -119,8 +170,9 @@ class AdmindApp final : public Poco::Util::ServerApplication {
       }
       return out;
     });
-    http::Dispatcher dispatcher(router, make_authenticator(keys), [&db] { return db.ping(); },
-                                cfg_.get_size("api.max_body_size"));
+    http::Dispatcher dispatcher(
+        router, make_authenticator(keys), [&db] { return db.ping(); },
+        cfg_.get_size("api.max_body_size"));
     dispatcher.set_hooks(platform.hooks());
     platform.start();
     // Events out (issue 7): plugins, webhook signing keys, JWKS, test/replay sends, and with
@@ -138,12 +190,13 @@ class AdmindApp final : public Poco::Util::ServerApplication {
     }
     std::unique_ptr<http::ApiServer> server;
     if (cfg_.has_item("roles", "api")) {
-      http::ServerSettings ss{cfg_.get_string("api.host"), static_cast<int>(cfg_.get_int("api.port")),
-                              static_cast<int>(cfg_.get_int("api.threads")),
-                              cfg_.get_size("api.max_body_size")};
+      http::ServerSettings ss{
+          cfg_.get_string("api.host"), static_cast<int>(cfg_.get_int("api.port")),
+          static_cast<int>(cfg_.get_int("api.threads")), cfg_.get_size("api.max_body_size")};
       server = std::make_unique<http::ApiServer>(ss, dispatcher);
       server->start();
-      base::log_info("api_listening", {{"host", ss.host}, {"port", server->port()},
+      base::log_info("api_listening", {{"host", ss.host},
+                                       {"port", server->port()},
                                        {"routes", static_cast<int>(router.size())}});
     }
     // DNS re-check of verified domains (issue 5), with the api role; safe on several

@@ -10,12 +10,13 @@
 
 #include "admind/delivery/dsn.h"
 #include "admind/delivery/email_writer.h"
-#include "core/mail/return_path.h"
 #include "admind/delivery/transitions.h"
 #include "admind/logs/postfix_reply.h"
 #include "core/base/log.h"
+#include "core/base/metrics.h"
 #include "core/crypto/crypto.h"
 #include "core/domain/ids.h"
+#include "core/mail/return_path.h"
 
 namespace ark::admind::delivery {
 namespace {
@@ -207,6 +208,10 @@ IntakeReply BounceIntake::ingest(std::string_view rcpt, std::string_view raw) {
                                      {"dsn", report.is_dsn ? "yes" : "no"},
                                      {"recorded", recorded},
                                      {"retry", verdict == Verdict::Retry ? "yes" : "no"}});
+  base::Metrics::global().add("ark_bounce_reports_total",
+                              {{"result", verdict == Verdict::Retry ? "retry"
+                                          : recorded > 0            ? "recorded"
+                                                                    : "ignored"}});
   if (verdict == Verdict::Retry) {
     return {451, "4.3.0 delivery status not known yet, try again later"};
   }

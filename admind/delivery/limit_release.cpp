@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/base/log.h"
+#include "core/base/metrics.h"
 #include "policy/store/send_counters.h"
 
 namespace ark::admind::delivery {
@@ -102,6 +103,7 @@ bool LimitRelease::release(const Held& h) {
                    {{"message", h.message_id}, {"qid", h.queue_id}, {"output", output}});
     return false;
   }
+  base::Metrics::global().add("ark_limit_released_total");
   base::log_info("limit_release",
                  {{"message", h.message_id}, {"tenant", h.tenant_id}, {"emails", h.emails}});
   return true;

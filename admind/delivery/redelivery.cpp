@@ -87,36 +87,16 @@ RedeliveryWorker::~RedeliveryWorker() {
 }
 
 void RedeliveryWorker::start() {
-  thread_ = std::thread([this] { loop(); });
+  periodic_.start("redelivery", std::chrono::milliseconds(s_.poll_ms), [this] {
+    auto r = run_once();
+    if (!r) {
+      base::log_warn("redelivery_error", {{"reason", r.error().message}});
+    }
+  });
 }
 
 void RedeliveryWorker::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
-
-void RedeliveryWorker::loop() {
-  for (;;) {
-    try {
-      auto r = run_once();
-      if (!r) {
-        base::log_warn("redelivery_error", {{"reason", r.error().message}});
-      }
-    } catch (const std::exception& e) {
-      base::log_error("redelivery_exception", {{"what", e.what()}});
-    }
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(s_.poll_ms), [this] { return stopping_; });
-    if (stopping_) {
-      return;
-    }
-  }
+  periodic_.stop();
 }
 
 Result<std::vector<RedeliveryWorker::Request>> RedeliveryWorker::claim(int limit) {

@@ -26,14 +26,12 @@
 // Thread-safety: start/stop from one thread; run_once() is for tests (not concurrently).
 #pragma once
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/base/clock.h"
+#include "core/base/periodic.h"
 #include "core/base/result.h"
 #include "core/storage/db.h"
 
@@ -84,17 +82,13 @@ class RedeliveryWorker {
   void postfix_action(const Request& r, const std::string& tool, const char* flag, const char* done,
                       RedeliveryStats* stats);
   void finish(int64_t request_id, const std::string& outcome);
-  void loop();
 
   RedeliverySettings s_;
   storage::DbPool& db_;
   const base::Clock& clock_;
   SubmitFn submit_;
   RunFn run_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
+  base::Periodic periodic_;
 };
 
 }  // namespace ark::admind::delivery

@@ -2,6 +2,7 @@
 
 #include "admind/events/envelope.h"
 #include "core/base/log.h"
+#include "core/base/metrics.h"
 
 namespace ark::events {
 
@@ -22,6 +23,10 @@ void log_attempt(const Job& job, const DeliveryOutcome& o, const JobUpdate& u) {
   const char* next = u.fate == JobFate::Delivered ? "delivered"
                      : u.fate == JobFate::Retry   ? "retry"
                                                   : "failed";
+  // Webhooks by kind (tenant, platform), sinks by name: a bounded label set.
+  std::string kind = job.target.substr(0, job.target.find(':'));
+  base::Metrics::global().add("ark_event_attempts_total",
+                              {{"target", kind == "sink" ? job.target : kind}, {"next", next}});
   base::log(o.result == DeliveryResult::Ok ? base::LogLevel::Info : base::LogLevel::Warning,
             "event_attempt",
             {{"uuid", job.event_uuid},

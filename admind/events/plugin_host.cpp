@@ -8,6 +8,8 @@
 #include <chrono>
 #include <system_error>
 
+#include "core/base/metrics.h"
+
 namespace ark::events {
 
 using base::Error;
@@ -169,7 +171,9 @@ PluginHostServices PluginHostServices::defaults() {
     auto d = std::chrono::system_clock::now().time_since_epoch();
     return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
   };
-  s.count = [](std::string_view, uint64_t) {};
+  s.count = [](std::string_view metric, uint64_t delta) {
+    base::Metrics::global().add("ark_plugin_counter_total", {{"name", std::string(metric)}}, delta);
+  };
   return s;
 }
 

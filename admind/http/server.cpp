@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/base/log.h"
+#include "core/base/metrics.h"
 #include "core/domain/ids.h"
 
 namespace ark::admind::http {
@@ -130,8 +131,8 @@ Outcome Dispatcher::dispatch(Poco::Net::HTTPServerRequest& in, Request& req) con
       return *limited;
     }
     if (m.path_known) {
-      return ApiError{405, "method_not_allowed", req.method + " is not allowed on this path", {},
-                      {}};
+      return ApiError{
+          405, "method_not_allowed", req.method + " is not allowed on this path", {}, {}};
     }
     return ApiError::not_found("route " + req.path);
   }
@@ -141,8 +142,11 @@ Outcome Dispatcher::dispatch(Poco::Net::HTTPServerRequest& in, Request& req) con
   bool fits = read_body(in, max_body_, &req.raw_body);
   req.body_consumed = fits;
   if (!fits) {
-    return ApiError{413, "payload_too_large",
-                    "request body exceeds " + std::to_string(max_body_) + " bytes", {}, {}};
+    return ApiError{413,
+                    "payload_too_large",
+                    "request body exceeds " + std::to_string(max_body_) + " bytes",
+                    {},
+                    {}};
   }
   if (req.method == "POST" || req.method == "PATCH" || req.method == "PUT") {
     if (!req.raw_body.empty()) {
@@ -245,7 +249,8 @@ void set_rate_headers(const Request& req, int status, Poco::Net::HTTPServerRespo
 }
 }  // namespace
 
-void Dispatcher::handle(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) const {
+void Dispatcher::handle(Poco::Net::HTTPServerRequest& in,
+                        Poco::Net::HTTPServerResponse& out) const {
   auto started = std::chrono::steady_clock::now();
   Request req;
   req.method = in.getMethod();
@@ -278,7 +283,8 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerR
   } else if (status == 503) {
     out.set("Retry-After", "5");
   }
-  bool has_body = in.hasContentLength() ? in.getContentLength64() > 0 : in.getChunkedTransferEncoding();
+  bool has_body =
+      in.hasContentLength() ? in.getContentLength64() > 0 : in.getChunkedTransferEncoding();
   if (has_body && !req.body_consumed) {
     out.setKeepAlive(false);  // unread request bytes would be taken for the next request
   }
@@ -289,10 +295,18 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerR
   if (has_body && !req.body_consumed) {
     drain_body(in);
   }
-  auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::steady_clock::now() - started).count() / 1000.0;
-  base::log_info("request", {{"id", req.request_id}, {"method", req.method}, {"path", req.path},
-                             {"status", status}, {"ms", std::to_string(ms)}});
+  auto ms = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  started)
+                .count() /
+            1000.0;
+  base::log_info("request", {{"id", req.request_id},
+                             {"method", req.method},
+                             {"path", req.path},
+                             {"status", status},
+                             {"ms", std::to_string(ms)}});
+  base::Metrics::global().add("ark_http_requests_total",
+                              {{"endpoint", req.endpoint.empty() ? "other" : req.endpoint},
+                               {"code", std::to_string(status / 100) + "xx"}});
   if (hooks_.recorder) {
     record(Exchange{req, outcome, status, body,
                     std::chrono::duration_cast<std::chrono::microseconds>(
@@ -305,7 +319,8 @@ namespace {
 class Handler final : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Handler(const Dispatcher& d) : d_(d) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& in,
+                     Poco::Net::HTTPServerResponse& out) override {
     d_.handle(in, out);
   }
 
@@ -316,7 +331,8 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit Factory(const Dispatcher& d) : d_(d) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
     return new Handler(d_);  // Poco takes ownership
   }
 
@@ -330,19 +346,25 @@ ApiServer::ApiServer(const ServerSettings& s, const Dispatcher& dispatcher) {
   params->setMaxThreads(s.threads);
   params->setMaxQueued(256);
   params->setKeepAlive(true);
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(s.host, static_cast<Poco::UInt16>(s.port)),
-                                 256);
+  Poco::Net::ServerSocket socket(
+      Poco::Net::SocketAddress(s.host, static_cast<Poco::UInt16>(s.port)), 256);
   server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(dispatcher), socket, params);
 }
 
-ApiServer::~ApiServer() { stop(); }
-void ApiServer::start() { server_->start(); }
+ApiServer::~ApiServer() {
+  stop();
+}
+void ApiServer::start() {
+  server_->start();
+}
 void ApiServer::stop() {
   if (server_) {
     server_->stopAll(true);
   }
 }
-int ApiServer::port() const { return server_->port(); }
+int ApiServer::port() const {
+  return server_->port();
+}
 
 ApiError api_error_from(const base::Error& error) {
   switch (error.kind) {

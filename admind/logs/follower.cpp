@@ -11,6 +11,7 @@
 #include "admind/delivery/email_writer.h"
 #include "admind/logs/record_applier.h"
 #include "core/base/log.h"
+#include "core/base/metrics.h"
 
 namespace ark::admind::logs {
 
@@ -77,6 +78,12 @@ void Follower::run() {
         failing = false;
         stats = *r;
         if (stats.lines > 0) {
+          auto& m = base::Metrics::global();
+          m.add("ark_log_lines_total", {}, static_cast<uint64_t>(stats.lines));
+          m.add("ark_log_attempts_total", {}, static_cast<uint64_t>(stats.applied));
+          m.add("ark_log_events_total", {}, static_cast<uint64_t>(stats.events));
+          m.add("ark_log_unmatched_total", {}, static_cast<uint64_t>(stats.unmatched));
+          m.add("ark_log_rejected_total", {}, static_cast<uint64_t>(stats.rejected));
           base::log_debug("log_follower_batch", {{"lines", stats.lines},
                                                  {"attempts", stats.applied},
                                                  {"events", stats.events},

@@ -295,5 +295,37 @@ TEST(RateLimit, PerKeyWindowAnswers429WithRetryAfter) {
   EXPECT_EQ(e->getValue<int>("statusCode"), 429);
 }
 
+// GET /metrics: Prometheus text with this admind's counters and the outbox backlog read
+// at the scrape; organisation keys only.
+TEST(Metrics, CountersForOrganisationKeysOnly) {
+  TestTenant t = new_tenant("Metrics Co");
+  ASSERT_EQ(call("GET", "/v1/tenants/" + t.id, org_key()).status, 200);
+  auto m = call("GET", "/metrics", org_key());
+  ASSERT_EQ(m.status, 200) << m.body;
+  EXPECT_EQ(m.header("Content-Type").rfind("text/plain; version=0.0.4", 0), 0u)
+      << m.header("Content-Type");
+  std::smatch got;
+  std::regex requests(R"re(ark_http_requests_total\{endpoint="tenants\.get",code="2xx"\} (\d+))re");
+  ASSERT_TRUE(std::regex_search(m.body, got, requests)) << m.body.substr(0, 2000);
+  EXPECT_GE(std::stoll(got[1]), 1);
+  EXPECT_NE(m.body.find("# TYPE ark_http_requests_total counter"), std::string::npos);
+  EXPECT_NE(m.body.find("\nark_database_up 1\n"), std::string::npos) << m.body.substr(0, 2000);
+  EXPECT_TRUE(std::regex_search(
+      m.body, std::regex(R"re(ark_outbox_backlog\{kind="events_pending"\} \d+)re")))
+      << m.body.substr(0, 2000);
+
+  // The counter moves with the traffic.
+  ASSERT_EQ(call("GET", "/v1/tenants/" + t.id, org_key()).status, 200);
+  auto again = call("GET", "/metrics", org_key());
+  std::smatch later;
+  ASSERT_TRUE(std::regex_search(again.body, later, requests));
+  EXPECT_GT(std::stoll(later[1]), std::stoll(got[1]));
+
+  auto tenant = call("GET", "/metrics", t.key);
+  EXPECT_EQ(tenant.status, 403);
+  EXPECT_EQ(tenant.error_code(), "permission_denied");
+  EXPECT_EQ(call("GET", "/metrics", "").status, 401);
+}
+
 }  // namespace
 }  // namespace ark::itest
