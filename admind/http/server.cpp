@@ -34,9 +34,14 @@ Poco::JSON::Object::Ptr meta(const std::string& request_id) {
 
 // Reads at most limit+1 bytes so an oversize chunked body is detected without
 // buffering all of it.
+// A request with neither Content-Length nor chunked encoding has no body (RFC 9112 §6.3):
+// reading would wait for the client to close (curl -X POST without data does this).
 bool read_body(Poco::Net::HTTPServerRequest& in, int64_t limit, std::string* body) {
   if (in.hasContentLength() && in.getContentLength64() > limit) {
     return false;
+  }
+  if (!in.hasContentLength() && !in.getChunkedTransferEncoding()) {
+    return true;
   }
   std::istream& s = in.stream();
   char buf[16384];

@@ -5,6 +5,8 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
@@ -33,8 +35,9 @@ class HookedServer : public ::testing::Test {
       d->set("id", r.params["id"]);
       return Reply::ok(d);
     });
-    router_.add("POST", "/v1/things", "things.create",
-                [](Request& r) -> Outcome { return Reply::ok(r.body, 201); });
+    router_.add("POST", "/v1/things", "things.create", [](Request& r) -> Outcome {
+      return Reply::ok(r.body ? r.body : new_object(), 201);
+    });
     auto auth = [](const std::string& token) -> std::variant<Principal, ApiError> {
       if (token == "ark_good_key_1") {
         return Principal{1, ""};
@@ -90,6 +93,34 @@ class HookedServer : public ::testing::Test {
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<ApiServer> server_;
 };
+
+// A POST with neither Content-Length nor chunked encoding has an empty body (curl -X POST
+// without data sends one): answered at once, not after waiting for the client to close.
+TEST_F(HookedServer, PostWithoutContentLengthHasAnEmptyBody) {
+  start({});
+  Poco::Net::StreamSocket sock(
+      Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server_->port())));
+  sock.setReceiveTimeout(Poco::Timespan(10, 0));  // the server's own timeout is longer
+  std::string request =
+      "POST /v1/things HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Authorization: Bearer ark_good_key_1\r\n\r\n";
+  sock.sendBytes(request.data(), static_cast<int>(request.size()));
+  std::string got;
+  char buf[4096];
+  while (got.find("\r\n\r\n") == std::string::npos) {
+    int n = 0;
+    try {
+      n = sock.receiveBytes(buf, sizeof buf);
+    } catch (const Poco::TimeoutException&) {
+      FAIL() << "no answer: the server is still reading a body that does not exist";
+    }
+    if (n <= 0) {
+      break;
+    }
+    got.append(buf, static_cast<size_t>(n));
+  }
+  EXPECT_EQ(got.rfind("HTTP/1.1 201", 0), 0u) << "[" << got << "]";
+}
 
 TEST_F(HookedServer, RateLimitHeadersOnEveryResponseAnd429) {
   RateLimiter limiter(2, clock_);
