@@ -127,13 +127,13 @@ base::Result<std::optional<seal::SealKey>> load_seal_key(const milter::MilterSet
   const auto& clock = base::SystemClock::instance();
   milter::SigningKeys* keys = nullptr;
   if (seal_key) {
-    keys = new milter::SigningKeys(*new milter::MySqlSigningKeyStore(*pool),
-                                   std::move(*seal_key), clock, s.dkim_cache_ttl_ms);
+    keys = new milter::SigningKeys(*new milter::MySqlSigningKeyStore(*pool), std::move(*seal_key),
+                                   clock, s.dkim_cache_ttl_ms);
   }
   milter::SendStore* send_store = nullptr;
   if (s.send_enabled) {
-    send_store = new milter::CachedSendStore(*new milter::MySqlSendStore(*pool), clock,
-                                             s.send_cache_ttl_ms);
+    send_store =
+        new milter::CachedSendStore(*new milter::MySqlSendStore(*pool), clock, s.send_cache_ttl_ms);
   }
   milter::SendPolicySettings send{s.send_policy, s.relay_daemon_name, s.relay_tenant, {}, {}};
   milter::FilterSettings fs{std::move(secret), s.binding_max_age_s, s.node, s.on_internal_error,

@@ -80,9 +80,11 @@ void MessageFilter::add_return_path(const MessageState& state, EomResult& result
   if (v != Verdict::Continue && v != Verdict::Accept) {
     return;
   }
-  result.edits.push_back({HeaderEdit::Kind::ChangeFrom, {}, 0,
-                          mail::make_return_path(state.binding.message_id, return_path_host_,
-                                                 return_path_secret_)});
+  result.edits.push_back(
+      {HeaderEdit::Kind::ChangeFrom,
+       {},
+       0,
+       mail::make_return_path(state.binding.message_id, return_path_host_, return_path_secret_)});
 }
 
 void MessageFilter::on_header(MessageState& state, std::string_view name,

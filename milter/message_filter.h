@@ -23,10 +23,10 @@
 #include <string>
 #include <string_view>
 
+#include <memory>
 #include "core/base/clock.h"
 #include "milter/decision.h"
 #include "milter/message_state.h"
-#include <memory>
 
 #include "milter/stages/admit_message.h"
 #include "milter/stages/bind_login.h"

@@ -62,9 +62,16 @@ void add_dkim_keys(config::Schema& s) {
          "DKIM-sign mail whose From domain is a verified domain of its tenant"});
   s.add({"dkim.ed25519", KeyType::Bool, "true",
          "add an ed25519-sha256 signature when the domain has a published Ed25519 key"});
-  s.add({"dkim.key_cache_ttl", KeyType::Duration, "60s",
-         "how long a domain's keys (or their absence) are cached", {}, 0, 86400000});
-  s.add({"dkim.on_error", KeyType::Enum, "tempfail",
+  s.add({"dkim.key_cache_ttl",
+         KeyType::Duration,
+         "60s",
+         "how long a domain's keys (or their absence) are cached",
+         {},
+         0,
+         86400000});
+  s.add({"dkim.on_error",
+         KeyType::Enum,
+         "tempfail",
          "when signing fails (database down, a key that does not unseal): tempfail or "
          "deliver unsigned",
          {"tempfail", "unsigned"}});
@@ -99,8 +106,13 @@ Result<bool> read_dkim(const config::Config& cfg, MilterSettings& s) {
 void add_send_keys(config::Schema& s) {
   s.add({"send.enabled", KeyType::Bool, "true",
          "enforce the send policy (SMTP AUTH mail, senders, limits); false: API mail only"});
-  s.add({"send.cache_ttl", KeyType::Duration, "5s",
-         "how long logins, tenant states and sender domains are cached", {}, 0, 3600000});
+  s.add({"send.cache_ttl",
+         KeyType::Duration,
+         "5s",
+         "how long logins, tenant states and sender domains are cached",
+         {},
+         0,
+         3600000});
   s.add({"relay.daemon_name", KeyType::String, "",
          "smtpd listener (master.cf -o milter_macro_daemon_name=...) whose unauthenticated "
          "mail is sent as relay.tenant; empty disables"});

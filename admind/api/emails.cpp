@@ -20,11 +20,13 @@ using http::Outcome;
 using http::Reply;
 using http::Request;
 
-double unix_seconds(int64_t us) { return static_cast<double>(us) / 1e6; }
+double unix_seconds(int64_t us) {
+  return static_cast<double>(us) / 1e6;
+}
 
 std::variant<std::set<std::string>, ApiError> parse_expand(const Request& req) {
-  static const std::set<std::string> kAllowed = {"content", "headers",     "deliveries", "activity",
-                                                 "attachments", "raw", "full"};
+  static const std::set<std::string> kAllowed = {"content",     "headers", "deliveries", "activity",
+                                                 "attachments", "raw",     "full"};
   std::set<std::string> out;
   auto it = req.query.find("expand");
   if (it == req.query.end()) {

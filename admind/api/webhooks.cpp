@@ -274,9 +274,9 @@ Outcome replay(Services& s, ResourceServices& r, Request& req, WebhookScope scop
   if (auto e = no_sender(s)) {
     return *e;
   }
-  events::DirectDelivery d{scope == kPlatform, webhook.id,          original.tenant_id,
-                           "replay",           original.id,         original.event,
-                           original.event_uuid, webhook.url,        original.payload_json};
+  events::DirectDelivery d{scope == kPlatform,   webhook.id,     original.tenant_id,  "replay",
+                           original.id,          original.event, original.event_uuid, webhook.url,
+                           original.payload_json};
   if (auto body = events::replace_timestamp(original.payload_json, s.clock.now_us())) {
     d.body = *body;
   }
@@ -310,9 +310,9 @@ Outcome test(Services& s, ResourceServices& r, Request& req, WebhookScope scope)
   }
   const auto& hook = std::get<store::WebhookRow>(w);
   store::DeliveryRow row = test_delivery(hook, scope, *event, s.clock.now_us());
-  events::DirectDelivery d{scope == kPlatform, hook.id,        row.tenant_id,
-                           "test",             std::nullopt,   *event,
-                           row.event_uuid,     hook.url,       row.payload_json};
+  events::DirectDelivery d{scope == kPlatform, hook.id, row.tenant_id,  "test",
+                           std::nullopt,       *event,  row.event_uuid, hook.url,
+                           row.payload_json};
   auto sent = s.webhook_sender->send_now(d);
   if (!sent) {
     return store_error(sent.error(), "webhook");
@@ -325,8 +325,8 @@ Outcome test(Services& s, ResourceServices& r, Request& req, WebhookScope scope)
   out->set("statusCode", status_code(*sent));
   out->set(scope == kTenant ? "duration" : "durationMs", sent->duration_ms);
   if (scope == kTenant) {
-    out->set("body", sent->status_code ? Poco::Dynamic::Var(sent->response_excerpt)
-                                       : Poco::Dynamic::Var());
+    out->set("body",
+             sent->status_code ? Poco::Dynamic::Var(sent->response_excerpt) : Poco::Dynamic::Var());
   }
   out->set("error", opt_text(sent->error));
   out->set("deliveryId", sent->delivery_id);

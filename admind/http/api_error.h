@@ -20,8 +20,7 @@ struct ApiError {
 
   static ApiError validation(std::string message, std::string field = {},
                              std::string suggestion = {}) {
-    return {400, "validation_error", std::move(message), std::move(field),
-            std::move(suggestion)};
+    return {400, "validation_error", std::move(message), std::move(field), std::move(suggestion)};
   }
   static ApiError invalid_email(std::string message, std::string field) {
     return {400, "invalid_email_format", std::move(message), std::move(field),

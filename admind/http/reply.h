@@ -26,8 +26,8 @@ struct Page {
 
 struct Reply {
   int status = 200;
-  Poco::Dynamic::Var data;                // envelope `data`
-  std::optional<Page> page;               // set: flat paginated shape (data is the array)
+  Poco::Dynamic::Var data;   // envelope `data`
+  std::optional<Page> page;  // set: flat paginated shape (data is the array)
   // Extra top-level members of a flat page (e.g. `period` of GET /usage/tenants).
   std::vector<std::pair<std::string, Poco::Dynamic::Var>> page_extras;
   std::vector<std::pair<std::string, std::string>> headers;

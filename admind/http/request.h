@@ -28,27 +28,27 @@ struct Principal {
 struct RateState {
   int limit = 0;
   int remaining = 0;
-  int64_t reset_s = 0;      // unix seconds when the oldest counted request leaves the window
-  bool limited = false;     // this request was refused (429)
-  int retry_after_s = 0;    // set when limited
+  int64_t reset_s = 0;    // unix seconds when the oldest counted request leaves the window
+  bool limited = false;   // this request was refused (429)
+  int retry_after_s = 0;  // set when limited
 };
 
 struct Request {
   std::string method;
   std::string path;
   std::string request_id;
-  std::map<std::string, std::string> params;  // path captures
-  std::map<std::string, std::string> query;   // decoded; last value wins
+  std::map<std::string, std::string> params;   // path captures
+  std::map<std::string, std::string> query;    // decoded; last value wins
   std::map<std::string, std::string> headers;  // lower-cased names
   std::string raw_body;
-  bool body_consumed = false;  // false: the body was never read (keep-alive unsafe)
+  bool body_consumed = false;    // false: the body was never read (keep-alive unsafe)
   Poco::JSON::Object::Ptr body;  // set for JSON bodies that parsed to an object
   Principal principal;
-  std::string endpoint;    // the matched route's short name ("emails.send"); "" if none
-  std::string client_ip;   // peer address of the connection
-  std::string key_prefix;  // first 8 characters of the Bearer key (the header itself is
-                           // dropped from `headers` once authentication has used it)
-  int64_t received_us = 0;  // wall clock when the request arrived
+  std::string endpoint;           // the matched route's short name ("emails.send"); "" if none
+  std::string client_ip;          // peer address of the connection
+  std::string key_prefix;         // first 8 characters of the Bearer key (the header itself is
+                                  // dropped from `headers` once authentication has used it)
+  int64_t received_us = 0;        // wall clock when the request arrived
   std::optional<RateState> rate;  // set once the rate limiter has counted the request
 
   std::optional<std::string> header(const std::string& lower_name) const {

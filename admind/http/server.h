@@ -66,8 +66,7 @@ struct ServerSettings {
 class Dispatcher {
  public:
   Dispatcher(const Router& router, Authenticator auth, HealthCheck health, int64_t max_body)
-      : router_(router), auth_(std::move(auth)), health_(std::move(health)),
-        max_body_(max_body) {}
+      : router_(router), auth_(std::move(auth)), health_(std::move(health)), max_body_(max_body) {}
   // Install before the server starts; not synchronised with running requests.
   void set_hooks(DispatchHooks hooks) { hooks_ = std::move(hooks); }
   // Serves GET /.well-known/jwks.json without authentication (the webhook signing keys,

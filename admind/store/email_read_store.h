@@ -43,8 +43,8 @@ struct EmailQueueRow {
   std::optional<std::string> queue_id;
   bool raw_retained = false;
   bool in_hold_queue = false;  // messages.held_at: Postfix's hold queue keeps the message
-  int deferrals = 0;    // softfail attempts recorded for this email
-  bool manual = false;  // a manual retry was requested after the last attempt
+  int deferrals = 0;           // softfail attempts recorded for this email
+  bool manual = false;         // a manual retry was requested after the last attempt
 };
 
 class EmailReadStore {

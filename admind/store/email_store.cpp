@@ -138,7 +138,7 @@ Result<std::vector<AttemptView>> EmailStore::attempts(const std::string& email_i
 }
 
 Result<std::optional<std::string>> EmailStore::raw_message(const std::string& email_id,
-                                                          const std::string& restrict_tenant) {
+                                                           const std::string& restrict_tenant) {
   std::optional<std::string> raw;
   Status st = db_.run([&](sql::Connection& c) -> Status {
     Stmt ps(c.prepareStatement(

@@ -16,8 +16,7 @@ namespace {
 // The actions and the steps we ask for; everything else stays off (see the header).
 // The body is asked for only while DKIM signing is active (the signer hashes it).
 // QUARANTINE puts held mail into Postfix's hold queue (send policy).
-constexpr unsigned long kActions =
-    SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_CHGFROM;
+constexpr unsigned long kActions = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_CHGFROM;
 constexpr unsigned long kSkippedSteps =
     SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NODATA | SMFIP_NOUNKNOWN | SMFIP_NOBODY;
 

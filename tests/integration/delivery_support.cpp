@@ -105,11 +105,10 @@ std::vector<std::string> send_api_email(TestDb& db, const std::string& tenant,
   for (const auto& t : to) {
     list += (list.empty() ? "\"" : ",\"") + t + "\"";
   }
-  auto r =
-      http("POST", "/v1/emails", env_get("ARK_ORG_API_KEY"),
-           "{\"from\":\"Deliveries <sender@" + domains[tenant] + ">\",\"to\":[" + list +
-               "],\"subject\":\"" +
-               subject + "\",\"text\":\"hello\",\"tenantId\":\"" + tenant + "\"}");
+  auto r = http("POST", "/v1/emails", env_get("ARK_ORG_API_KEY"),
+                "{\"from\":\"Deliveries <sender@" + domains[tenant] + ">\",\"to\":[" + list +
+                    "],\"subject\":\"" + subject + "\",\"text\":\"hello\",\"tenantId\":\"" +
+                    tenant + "\"}");
   if (r.status != 200 || r.json.isNull()) {
     throw std::runtime_error("send failed: " + std::to_string(r.status) + " " + r.body);
   }

@@ -157,8 +157,10 @@ TEST(BadInput, TenantsFamilyIsValidatedAndWritesNothing) {
   TestTenant t = new_tenant("Tenant Rules Co");
   auto tenant_rows = [] { return sql_count("SELECT COUNT(*) FROM tenants"); };
   auto row_of = [&] {
-    return sql_value("SELECT CONCAT(name, '|', status, '|', COALESCE(metadata, '')) FROM tenants "
-                     "WHERE id = '" + t.id + "'");
+    return sql_value(
+        "SELECT CONCAT(name, '|', status, '|', COALESCE(metadata, '')) FROM tenants "
+        "WHERE id = '" +
+        t.id + "'");
   };
   int64_t before = tenant_rows();
   std::string stored = row_of();
@@ -175,8 +177,8 @@ TEST(BadInput, TenantsFamilyIsValidatedAndWritesNothing) {
       {"create without name", "POST", "/v1/tenants", "{}", 400, "name"},
       {"name not a string", "POST", "/v1/tenants", R"({"name":42})", 400, "name"},
       {"empty name", "POST", "/v1/tenants", R"({"name":""})", 400, "name"},
-      {"name over 100", "POST", "/v1/tenants", R"({"name":")" + std::string(101, 'n') + "\"}",
-       400, "name"},
+      {"name over 100", "POST", "/v1/tenants", R"({"name":")" + std::string(101, 'n') + "\"}", 400,
+       "name"},
       {"metadata not an object", "POST", "/v1/tenants", R"({"name":"M","metadata":[1]})", 400,
        "metadata"},
       {"nested metadata", "POST", "/v1/tenants", R"({"name":"M","metadata":{"a":{"b":1}}})", 400,

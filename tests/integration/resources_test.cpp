@@ -764,7 +764,8 @@ TEST_F(Resources, WebhooksLifecycleTestAndReplay) {
   expect_shape(dd, kDeliverySummary, "delivery detail");
   expect_shape(dd, {{"webhookName", {T::Str}}, {"request", {T::Object}}, {"response", {T::Object}}},
                "delivery detail extras");
-  expect_shape(dd->getObject("request"), {{"headers", {T::Object}}, {"payload", {T::Object}}}, "request");
+  expect_shape(dd->getObject("request"), {{"headers", {T::Object}}, {"payload", {T::Object}}},
+               "request");
   expect_shape(dd->getObject("response"),
                {{"statusCode", {T::Int, T::Null}}, {"body", {T::Str, T::Null}}}, "response");
   Obj payload = dd->getObject("request")->getObject("payload");

@@ -22,7 +22,8 @@ const std::map<std::string, std::string>& env() {
   static const std::map<std::string, std::string> vars = [] {
     const char* path = std::getenv("ARK_DEV_ENV");
     if (path == nullptr) {
-      throw std::runtime_error("ARK_DEV_ENV is not set: run integration tests via scripts/integration");
+      throw std::runtime_error(
+          "ARK_DEV_ENV is not set: run integration tests via scripts/integration");
     }
     std::ifstream in(path);
     if (!in) {

@@ -17,21 +17,23 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string org_key() { return env_get("ARK_ORG_API_KEY"); }
+std::string org_key() {
+  return env_get("ARK_ORG_API_KEY");
+}
 
 // API mail must come from a verified domain of the tenant (issue 4's policy): give the
 // tenant its own domain and mark it verified in the database (DNS checks are issue 5's
 // tests). Returns the domain.
 std::string verified_domain(const std::string& tenant) {
   std::string name = "w" + tenant + ".walk.test";
-  auto d = http("POST", "/v1/tenants/" + tenant + "/domains", org_key(),
-                "{\"name\":\"" + name + "\"}");
+  auto d =
+      http("POST", "/v1/tenants/" + tenant + "/domains", org_key(), "{\"name\":\"" + name + "\"}");
   EXPECT_EQ(d.status, 201) << d.body;
-  EXPECT_EQ(run("mariadb --defaults-file=" + env_get("ARK_DB_ROOT_CNF") + " " +
-                env_get("ARK_DB_NAME") +
-                " -e \"UPDATE domains SET verified_at = UTC_TIMESTAMP(6) WHERE tenant_id = '" +
-                tenant + "' AND name = '" + name + "'\""),
-            0);
+  EXPECT_EQ(
+      run("mariadb --defaults-file=" + env_get("ARK_DB_ROOT_CNF") + " " + env_get("ARK_DB_NAME") +
+          " -e \"UPDATE domains SET verified_at = UTC_TIMESTAMP(6) WHERE tenant_id = '" + tenant +
+          "' AND name = '" + name + "'\""),
+      0);
   return name;
 }
 
@@ -44,12 +46,13 @@ std::string error_code(const HttpResult& r) {
   return r.json->getObject("error")->getValue<std::string>("code");
 }
 
-std::string send_email(const std::string& tenant, const std::string& domain,
-                       const std::string& to, const std::string& subject) {
-  auto r = http("POST", "/v1/emails", org_key(),
-                "{\"from\":\"Walker <walker@" + domain + ">\",\"to\":[\"" + to + "\"],\"subject\":\"" +
-                    subject + "\",\"text\":\"hello\",\"html\":\"<p>hello</p>\",\"tenantId\":\"" +
-                    tenant + "\"}");
+std::string send_email(const std::string& tenant, const std::string& domain, const std::string& to,
+                       const std::string& subject) {
+  auto r =
+      http("POST", "/v1/emails", org_key(),
+           "{\"from\":\"Walker <walker@" + domain + ">\",\"to\":[\"" + to + "\"],\"subject\":\"" +
+               subject + "\",\"text\":\"hello\",\"html\":\"<p>hello</p>\",\"tenantId\":\"" +
+               tenant + "\"}");
   EXPECT_EQ(r.status, 200) << r.body;
   if (r.json.isNull()) {
     return "";
@@ -66,8 +69,9 @@ TEST(Walk, OneEmailTravelsTheWholePath) {
   std::string tenant = create_tenant("Walk Co");
   std::string domain = verified_domain(tenant);
   auto sent = http("POST", "/v1/emails", org_key(),
-                   "{\"from\":\"Walker <walker@" + domain + ">\",\"to\":[\"walk@ok.test\"],"
-                   "\"subject\":\"walking skeleton\",\"text\":\"hello\",\"tenantId\":\"" +
+                   "{\"from\":\"Walker <walker@" + domain +
+                       ">\",\"to\":[\"walk@ok.test\"],"
+                       "\"subject\":\"walking skeleton\",\"text\":\"hello\",\"tenantId\":\"" +
                        tenant + "\"}");
   ASSERT_EQ(sent.status, 200) << sent.body;
   auto data = sent.json->getObject("data");
@@ -131,7 +135,8 @@ TEST(Walk, InvalidRecipientIs400InvalidEmailFormat) {
   std::string tenant = create_tenant("Bad Input Co");
   auto r = http("POST", "/v1/emails", org_key(),
                 "{\"from\":\"a@walk.test\",\"to\":[\"not-an-address\"],\"subject\":\"s\","
-                "\"text\":\"t\",\"tenantId\":\"" + tenant + "\"}");
+                "\"text\":\"t\",\"tenantId\":\"" +
+                    tenant + "\"}");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(error_code(r), "invalid_email_format");
   EXPECT_EQ(r.json->getObject("error")->getValue<std::string>("field"), "to");
@@ -173,7 +178,8 @@ TEST(Walk, MilterRefusesMissingBinding) {
 }
 
 TEST(Walk, MilterRefusesForgedBinding) {
-  mail::Binding b{"msgForged000000000000000", "cmforged000000", base::SystemClock::instance().now_s()};
+  mail::Binding b{"msgForged000000000000000", "cmforged000000",
+                  base::SystemClock::instance().now_s()};
   std::string forged = mail::sign_binding(b, "not-the-real-secret-not-the-real");
   std::string reply;
   int code = smtp_send("forger@walk.test", {"victim@ok.test"}, raw_message(forged), &reply);
@@ -196,14 +202,15 @@ TEST(Walk, DatabaseOutageAndRecovery) {
   EXPECT_EQ(error_code(down), "service_unavailable");
   auto send_down = http("POST", "/v1/emails", org_key(),
                         "{\"from\":\"a@walk.test\",\"to\":[\"b@ok.test\"],\"subject\":\"s\","
-                        "\"text\":\"t\",\"tenantId\":\"" + tenant + "\"}");
+                        "\"text\":\"t\",\"tenantId\":\"" +
+                            tenant + "\"}");
   EXPECT_EQ(send_down.status, 503) << send_down.body;
 
   // A correctly signed binding reaches the milter's database step, which must tempfail.
   mail::Binding b{"msgOutage000000000000000", tenant, base::SystemClock::instance().now_s()};
   std::string reply;
-  int code = smtp_send("a@walk.test", {"b@ok.test"}, raw_message(mail::sign_binding(b, *secret)),
-                       &reply);
+  int code =
+      smtp_send("a@walk.test", {"b@ok.test"}, raw_message(mail::sign_binding(b, *secret)), &reply);
   EXPECT_GE(code, 400) << reply;
   EXPECT_LT(code, 500) << reply;
   EXPECT_TRUE(eventually(
