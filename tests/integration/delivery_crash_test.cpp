@@ -9,7 +9,10 @@
 // The rotation is done while admind is down, so the restart must resume inside the rotated,
 // gzip-compressed file. Every 20th message goes to reject.test (550), the rest to ok.test (250):
 // both outcomes are final at their first line, so once every email has its final status the log is
-// complete for them and can be compared line for line.
+// complete for them and can be compared line for line. A send retried after a kill may go out
+// twice; when the first copy to a reject.test address failed, that address is suppressed and the
+// second copy is held (as the spec wants): such emails are finished too, and the hold line's
+// attempt and MessageHeld event are left out of the line-for-line comparison.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -261,7 +264,8 @@ TEST(DeliveryCrash, EveryDeliveryLineOnceAcrossKillsAndARotation) {
         auto r = db.query(
             "SELECT COUNT(*) AS c FROM emails e JOIN messages m ON m.id = e.message_id "
             "WHERE e.tenant_id = ? AND m.queue_id IS NOT NULL AND e.status NOT IN "
-            "('sent', 'hardfail')",
+            "('sent', 'hardfail') AND NOT (e.status = 'held' AND e.held_reason = "
+            "'recipient_suppressed')",
             {tenant});
         unfinished = r[0]["c"];
         return unfinished == "0";
@@ -284,7 +288,8 @@ TEST(DeliveryCrash, EveryDeliveryLineOnceAcrossKillsAndARotation) {
 
   Counts got;
   for (auto& r :
-       db.query("SELECT a.email_id, a.status FROM delivery_attempts a WHERE a.tenant_id = ?",
+       db.query("SELECT a.email_id, a.status FROM delivery_attempts a WHERE a.tenant_id = ? "
+                "AND a.status <> 'held'",
                 {tenant})) {
     ++got.by_key[r["email_id"] + " " + r["status"]];
     ++got.total;
@@ -308,7 +313,7 @@ TEST(DeliveryCrash, EveryDeliveryLineOnceAcrossKillsAndARotation) {
   auto ev = db.query(
       "SELECT COUNT(*) AS c, COUNT(DISTINCT uuid) AS u, COUNT(DISTINCT source_key) AS s, "
       "SUM(type = 'MessageSent') AS sent, SUM(type = 'MessageDeliveryFailed') AS failed "
-      "FROM events WHERE tenant_id = ?",
+      "FROM events WHERE tenant_id = ? AND type <> 'MessageHeld'",
       {tenant});
   int sent_lines = 0;
   int failed_lines = 0;
