@@ -1,5 +1,7 @@
 #include "admind/send/send_store.h"
 
+#include "policy/store/send_counters.h"
+
 #include <cppconn/datatype.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -25,10 +27,6 @@ std::string lower(std::string s) {
 
 std::string sql_time_s(int64_t s) {
   return base::format_sql_datetime(s * 1000000);
-}
-
-std::optional<int64_t> opt_int(sql::ResultSet& rs, int col) {
-  return rs.isNull(col) ? std::nullopt : std::optional<int64_t>(rs.getInt64(col));
 }
 
 int64_t counter(sql::Connection& c, const std::string& tenant, policy::Period p, int64_t start) {
@@ -135,17 +133,14 @@ base::Result<std::vector<policy::Window>> SendStore::usage(const std::string& te
                                                            const policy::Limits& defaults) {
   std::vector<policy::Window> windows;
   base::Status st = db_.run([&](sql::Connection& c) {
-    Stmt ps(c.prepareStatement(
-        "SELECT hourly, daily, monthly FROM tenant_send_limits WHERE tenant_id = ?"));
-    ps->setString(1, tenant_id);
-    Rows rs(ps->executeQuery());
-    policy::LimitOverrides o;
-    if (rs->next()) {
-      o = {opt_int(*rs, 1), opt_int(*rs, 2), opt_int(*rs, 3)};
-    }
-    windows = policy::send_windows(now_s, policy::effective_limits(defaults, o));
+    // The same limits and counters the milter's admission reads (policy/store).
+    windows = policy::send_windows(now_s, policy::tenant_limits(c, tenant_id, defaults));
+    std::vector<policy::Window*> ptrs;
     for (auto& w : windows) {
-      w.used = counter(c, tenant_id, w.period, w.start_s);
+      ptrs.push_back(&w);
+    }
+    if (!ptrs.empty()) {
+      policy::read_counters(c, tenant_id, ptrs, false);
     }
     return base::Status();
   });
