@@ -8,7 +8,7 @@
 #include <memory>
 #include <variant>
 
-#include "admind/store/row.h"
+#include "admind/store/sql_util.h"
 #include "core/base/clock.h"
 
 namespace ark::admind::store {
@@ -16,12 +16,10 @@ namespace ark::admind::store {
 using base::Error;
 using base::Result;
 using base::Status;
-using Stmt = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
 
 namespace {
 
-using Arg = std::variant<std::string, int64_t>;
+using Arg = SqlArg;
 
 std::string where_clause(const EmailListFilter& f, std::vector<Arg>* args) {
   std::string w = " WHERE 1 = 1";
@@ -51,17 +49,6 @@ std::string where_clause(const EmailListFilter& f, std::vector<Arg>* args) {
     add(" AND e.created_at < ?", base::format_sql_datetime(*f.before_us));
   }
   return w;
-}
-
-void bind_args(sql::PreparedStatement& ps, const std::vector<Arg>& args) {
-  int i = 0;
-  for (const auto& a : args) {
-    if (const auto* s = std::get_if<std::string>(&a)) {
-      ps.setString(++i, *s);
-    } else {
-      ps.setInt64(++i, std::get<int64_t>(a));
-    }
-  }
 }
 
 }  // namespace

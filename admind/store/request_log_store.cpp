@@ -9,7 +9,7 @@
 #include <memory>
 #include <variant>
 
-#include "admind/store/row.h"
+#include "admind/store/sql_util.h"
 #include "core/base/clock.h"
 
 namespace ark::admind::store {
@@ -17,8 +17,6 @@ namespace ark::admind::store {
 using base::Error;
 using base::Result;
 using base::Status;
-using Stmt = std::unique_ptr<sql::PreparedStatement>;
-using Rows = std::unique_ptr<sql::ResultSet>;
 
 namespace {
 
@@ -43,13 +41,6 @@ void set_opt_num(sql::PreparedStatement& ps, int i, const std::optional<N>& v) {
   } else {
     ps.setNull(i, sql::DataType::BIGINT);
   }
-}
-
-std::optional<int64_t> col_opt_int(sql::ResultSet& rs, const char* name) {
-  if (rs.isNull(name)) {
-    return std::nullopt;
-  }
-  return rs.getInt64(name);
 }
 
 constexpr int kColumns = 29;
@@ -129,7 +120,7 @@ RequestLogRow read_row(sql::ResultSet& rs, bool with_bodies) {
   return r;
 }
 
-using Arg = std::variant<std::string, int64_t>;
+using Arg = SqlArg;
 
 // WHERE clause and its arguments for a list filter.
 std::string where_clause(const RequestLogFilter& f, std::vector<Arg>* args) {
@@ -164,17 +155,6 @@ std::string where_clause(const RequestLogFilter& f, std::vector<Arg>* args) {
     add(" AND received_at < ?", base::format_sql_datetime(*f.end_us));
   }
   return w;
-}
-
-void bind_args(sql::PreparedStatement& ps, const std::vector<Arg>& args) {
-  int i = 0;
-  for (const auto& a : args) {
-    if (const auto* s = std::get_if<std::string>(&a)) {
-      ps.setString(++i, *s);
-    } else {
-      ps.setInt64(++i, std::get<int64_t>(a));
-    }
-  }
 }
 
 }  // namespace

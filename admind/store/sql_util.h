@@ -1,6 +1,7 @@
 // Helpers shared by the resource stores (credentials, domains, suppressions, webhooks,
-// deliveries, track domains): optional columns, binding optional values, last insert id,
-// JSON string arrays. Used only inside store adapters.
+// deliveries, track domains) and the list stores (emails, request logs): optional columns,
+// binding optional values and filter arguments, last insert id, JSON string arrays. Used only
+// inside store adapters.
 #pragma once
 
 #include <cppconn/prepared_statement.h>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "admind/store/row.h"
@@ -45,6 +47,20 @@ inline void bind_opt(sql::PreparedStatement& ps, int i, const std::optional<int6
 
 inline void bind_opt(sql::PreparedStatement& ps, int i, const std::optional<bool>& v) {
   v ? ps.setInt(i, *v ? 1 : 0) : ps.setNull(i, 0);
+}
+
+// One argument of a WHERE clause built from optional filters, bound in order.
+using SqlArg = std::variant<std::string, int64_t>;
+
+inline void bind_args(sql::PreparedStatement& ps, const std::vector<SqlArg>& args) {
+  int i = 0;
+  for (const auto& a : args) {
+    if (const auto* s = std::get_if<std::string>(&a)) {
+      ps.setString(++i, *s);
+    } else {
+      ps.setInt64(++i, std::get<int64_t>(a));
+    }
+  }
 }
 
 inline std::string sql_time(int64_t us) {
