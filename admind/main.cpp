@@ -6,6 +6,7 @@
 #include <cppconn/resultset.h>
 #include <mysql_connection.h>
 
+#include <csignal>
 #include <cstring>
 #include <iostream>
 #include <memory>
@@ -147,10 +148,11 @@ class AdmindApp final : public Poco::Util::ServerApplication {
       return base::kExitConfig;
     }
     send::SendStore send_store(db, clock);
-    send::SmtpBatch smtp_batch({cfg_.get_string("submit.host"),
-                                static_cast<int>(cfg_.get_int("submit.port")),
-                                static_cast<int>(cfg_.get_duration_ms("submit.timeout") / 1000),
-                                cfg_.get_string("submit.helo")});
+    send::SmtpBatch smtp_batch(
+        {cfg_.get_string("submit.host"), static_cast<int>(cfg_.get_int("submit.port")),
+         static_cast<int>(cfg_.get_duration_ms("submit.timeout") / 1000),
+         cfg_.get_string("submit.helo"), static_cast<int>(cfg_.get_int("submit.keep_open")),
+         static_cast<int>(cfg_.get_duration_ms("submit.idle_timeout"))});
     send::SendService sender(
         send_store, smtp_batch, clock,
         {*secret, cfg_.get_string("api.message_id_domain"), cfg_.get_string("api.default_tenant"),
@@ -288,6 +290,9 @@ int main(int argc, char** argv) {
   base::LogLevel level = base::LogLevel::Info;
   base::parse_log_level(cfg->get_string("log.level"), &level);
   base::log_init("ark-admind", level, cfg->get_bool("log.syslog"));
+  // A peer that closed its socket (an idle SMTP session Postfix timed out, a webhook
+  // receiver, an API client) is an error return from send(), not a reason to die.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     admind::AdmindApp app(*cfg);
     char* args[] = {argv[0], nullptr};
