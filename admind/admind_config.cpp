@@ -85,20 +85,6 @@ config::Schema build() {
   s.add({"submit.port", KeyType::Int, "25", "the local Postfix smtpd port", {}, 1, 65535});
   s.add({"submit.timeout", KeyType::Duration, "30s", "SMTP timeout per command", {}, 1000, 600000});
   s.add({"submit.helo", KeyType::String, "localhost", "EHLO name used towards Postfix"});
-  s.add({"submit.keep_open",
-         KeyType::Int,
-         "8",
-         "idle SMTP sessions to Postfix kept open between API sends (0: close each)",
-         {},
-         0,
-         256});
-  s.add({"submit.idle_timeout",
-         KeyType::Duration,
-         "10s",
-         "an idle SMTP session older than this is closed, not reused",
-         {},
-         100,
-         300000});
   s.add({"binding.secret_file", KeyType::String, "/etc/ark/binding.secret",
          "file holding the HMAC secret shared with ark-milter"});
   s.add({"logs.release_interval",

@@ -148,11 +148,10 @@ class AdmindApp final : public Poco::Util::ServerApplication {
       return base::kExitConfig;
     }
     send::SendStore send_store(db, clock);
-    send::SmtpBatch smtp_batch(
-        {cfg_.get_string("submit.host"), static_cast<int>(cfg_.get_int("submit.port")),
-         static_cast<int>(cfg_.get_duration_ms("submit.timeout") / 1000),
-         cfg_.get_string("submit.helo"), static_cast<int>(cfg_.get_int("submit.keep_open")),
-         static_cast<int>(cfg_.get_duration_ms("submit.idle_timeout"))});
+    send::SmtpBatch smtp_batch({cfg_.get_string("submit.host"),
+                                static_cast<int>(cfg_.get_int("submit.port")),
+                                static_cast<int>(cfg_.get_duration_ms("submit.timeout") / 1000),
+                                cfg_.get_string("submit.helo")});
     send::SendService sender(
         send_store, smtp_batch, clock,
         {*secret, cfg_.get_string("api.message_id_domain"), cfg_.get_string("api.default_tenant"),

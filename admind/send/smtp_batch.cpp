@@ -4,8 +4,6 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
-#include <algorithm>
-#include <iterator>
 #include <memory>
 #include <optional>
 
@@ -18,12 +16,10 @@ struct Reply {
   bool ok() const { return code >= 200 && code < 400; }
 };
 
-}  // namespace
-
 // One SMTP connection. Every I/O failure marks it broken and reads as code 0.
-class SmtpSession {
+class Connection {
  public:
-  explicit SmtpSession(const submit::SubmitSettings& s) : s_(s) {}
+  explicit Connection(const submit::SubmitSettings& s) : s_(s) {}
 
   bool open() {
     try {
@@ -93,18 +89,6 @@ class SmtpSession {
     }
   }
 
-  // QUIT without waiting for the answer, then close: for sessions that may be stale.
-  void drop() {
-    if (!broken_) {
-      write("QUIT\r\n");
-    }
-    try {
-      socket_.close();
-    } catch (const Poco::Exception&) {
-    }
-    broken_ = true;
-  }
-
  private:
   std::string read_line() {
     for (;;) {
@@ -143,8 +127,6 @@ class SmtpSession {
   Reply last_;
 };
 
-namespace {
-
 SubmitOutcome refused(const Reply& r) {
   SubmitOutcome o;
   o.code = r.code;
@@ -165,7 +147,7 @@ std::string queue_id_of(const std::string& reply) {
 }
 
 // MAIL and every RCPT: pipelined in one write when offered. The first refusal, if any.
-std::optional<Reply> envelope(SmtpSession& c, const Envelope& m) {
+std::optional<Reply> envelope(Connection& c, const Envelope& m) {
   std::vector<std::string> lines = {"MAIL FROM:<" + m.from + ">"};
   for (const auto& r : m.rcpts) {
     lines.push_back("RCPT TO:<" + r + ">");
@@ -190,7 +172,7 @@ std::optional<Reply> envelope(SmtpSession& c, const Envelope& m) {
   return first_bad;
 }
 
-SubmitOutcome one(SmtpSession& c, const Envelope& m) {
+SubmitOutcome one(Connection& c, const Envelope& m) {
   if (auto bad = envelope(c, m)) {
     if (!c.broken()) {
       c.command("RSET");
@@ -237,62 +219,14 @@ std::string data_payload(const std::string& text) {
   return out + ".\r\n";
 }
 
-SmtpBatch::SmtpBatch(submit::SubmitSettings s) : s_(std::move(s)) {}
-
-SmtpBatch::~SmtpBatch() {
-  std::lock_guard lock(mu_);
-  for (Idle& i : idle_) {
-    i.session->drop();
-  }
-}
-
-size_t SmtpBatch::idle_sessions() const {
-  std::lock_guard lock(mu_);
-  return idle_.size();
-}
-
-std::unique_ptr<SmtpSession> SmtpBatch::take_idle() const {
-  std::vector<Idle> stale;
-  std::unique_ptr<SmtpSession> out;
-  {
-    std::lock_guard lock(mu_);
-    // idle_ is oldest first: the stale ones are a prefix
-    const auto oldest = Steady::now() - std::chrono::milliseconds(s_.idle_timeout_ms);
-    auto fresh =
-        std::find_if(idle_.begin(), idle_.end(), [&](const Idle& i) { return i.since >= oldest; });
-    std::move(idle_.begin(), fresh, std::back_inserter(stale));
-    idle_.erase(idle_.begin(), fresh);
-    if (!idle_.empty()) {
-      out = std::move(idle_.back().session);
-      idle_.pop_back();
-    }
-  }
-  for (Idle& i : stale) {
-    i.session->drop();
-  }
-  return out;
-}
-
-void SmtpBatch::give_back(std::unique_ptr<SmtpSession> session) const {
-  {
-    std::lock_guard lock(mu_);
-    if (static_cast<int>(idle_.size()) < s_.keep_open) {
-      idle_.push_back({std::move(session), Steady::now()});
-      return;
-    }
-  }
-  session->quit();
-}
-
 std::vector<SubmitOutcome> SmtpBatch::submit(const std::vector<Envelope>& messages) const {
   std::vector<SubmitOutcome> out;
-  std::unique_ptr<SmtpSession> c = take_idle();
-  bool keep = true;
+  std::unique_ptr<Connection> c;
   for (const Envelope& m : messages) {
     SubmitOutcome o;
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!c || c->broken()) {
-        c = std::make_unique<SmtpSession>(s_);
+        c = std::make_unique<Connection>(s_);
         if (!c->open()) {
           o = refused(c->last());
           break;
@@ -303,12 +237,9 @@ std::vector<SubmitOutcome> SmtpBatch::submit(const std::vector<Envelope>& messag
         break;  // a real answer; only a session lost before the data is worth one more try
       }
     }
-    keep = keep && !(o.transient && !o.accepted);
     out.push_back(std::move(o));
   }
-  if (c && !c->broken() && keep) {
-    give_back(std::move(c));
-  } else if (c) {
+  if (c) {
     c->quit();
   }
   return out;

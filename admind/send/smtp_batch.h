@@ -12,19 +12,9 @@
 // the message that met the closed connection is tried once more on the new one if it had
 // not reached the data stage (a retry can then never queue it twice).
 //
-// Sessions are kept open between calls (settings keep_open, idle_timeout_ms): a call takes
-// the most recently used idle session, or opens one, and gives it back when it is done. A
-// kept session Postfix has meanwhile closed fails before the data and is replaced by the
-// retry rule above, so reuse can never duplicate a message. A session is given back only
-// when no message of the call met a transient refusal: after a 4xx (e.g. Postfix lost its
-// milter for that session) the next call starts on a fresh session.
-//
-// Thread-safety: each call works on a session of its own; any number may run at once.
+// Thread-safety: submit() opens its own connection; any number may run at once.
 #pragma once
 
-#include <chrono>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -47,32 +37,14 @@ struct SubmitOutcome {
   bool before_data = false;  // refused before the text was sent: a retry cannot duplicate it
 };
 
-class SmtpSession;
-
 class SmtpBatch {
  public:
-  explicit SmtpBatch(submit::SubmitSettings s);
-  ~SmtpBatch();
-  SmtpBatch(const SmtpBatch&) = delete;
-  SmtpBatch& operator=(const SmtpBatch&) = delete;
+  explicit SmtpBatch(submit::SubmitSettings s) : s_(std::move(s)) {}
 
   std::vector<SubmitOutcome> submit(const std::vector<Envelope>& messages) const;
 
-  // Idle sessions kept right now (for tests and metrics).
-  size_t idle_sessions() const;
-
  private:
-  using Steady = std::chrono::steady_clock;
-  struct Idle {
-    std::unique_ptr<SmtpSession> session;
-    Steady::time_point since;
-  };
-  std::unique_ptr<SmtpSession> take_idle() const;
-  void give_back(std::unique_ptr<SmtpSession> session) const;
-
   submit::SubmitSettings s_;
-  mutable std::mutex mu_;
-  mutable std::vector<Idle> idle_;  // oldest first
 };
 
 // Dot-stuffing and the terminating ".": the DATA payload for a message text.

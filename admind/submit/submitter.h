@@ -21,8 +21,6 @@ struct SubmitSettings {
   int port = 25;
   int timeout_s = 30;
   std::string helo = "localhost";
-  int keep_open = 0;            // idle sessions kept for reuse (SmtpBatch only)
-  int idle_timeout_ms = 10000;  // an idle session older than this is not reused
 };
 
 struct OutgoingMessage {
