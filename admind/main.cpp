@@ -29,6 +29,7 @@
 #include "core/base/exit_codes.h"
 #include "core/base/log.h"
 #include "core/base/metrics.h"
+#include "core/config/daemon_args.h"
 #include "core/storage/db.h"
 
 namespace ark::admind {
@@ -249,41 +250,27 @@ class AdmindApp final : public Poco::Util::ServerApplication {
   const config::Config& cfg_;
 };
 
-int usage() {
-  std::cerr << "usage: ark-admind --config FILE [--check-config]\n"
-               "       ark-admind --print-default-config\n";
-  return base::kExitUsage;
-}
-
 }  // namespace
 }  // namespace ark::admind
 
 int main(int argc, char** argv) {
   using namespace ark;
-  std::string path = "/etc/ark/admind.yaml";
-  bool check = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--config" && i + 1 < argc) {
-      path = argv[++i];
-    } else if (a.rfind("--config=", 0) == 0) {
-      path = a.substr(9);
-    } else if (a == "--check-config") {
-      check = true;
-    } else if (a == "--print-default-config") {
-      std::cout << config::render_sample(admind::admind_schema());
-      return base::kExitOk;
-    } else {
-      return admind::usage();
-    }
+  config::DaemonArgs opts;
+  if (!config::parse_daemon_args(argc, argv, "/etc/ark/admind.yaml", &opts)) {
+    std::cerr << config::daemon_usage("ark-admind");
+    return base::kExitUsage;
   }
-  auto cfg = config::load_config(admind::admind_schema(), path);
+  if (opts.print_default) {
+    std::cout << config::render_sample(admind::admind_schema());
+    return base::kExitOk;
+  }
+  auto cfg = config::load_config(admind::admind_schema(), opts.config_path);
   if (!cfg) {
     std::cerr << "ark-admind: " << cfg.error().message << "\n";
     return base::kExitConfig;
   }
-  if (check) {
-    std::cout << "ark-admind: " << path << " is valid\n";
+  if (opts.check_config) {
+    std::cout << "ark-admind: " << opts.config_path << ": OK\n";
     return base::kExitOk;
   }
   base::LogLevel level = base::LogLevel::Info;

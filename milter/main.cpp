@@ -22,6 +22,7 @@
 #include "core/base/exit_codes.h"
 #include "core/base/log.h"
 #include "core/config/config.h"
+#include "core/config/daemon_args.h"
 #include "core/seal/seal.h"
 #include "core/storage/db.h"
 #include "milter/message_filter.h"
@@ -36,32 +37,6 @@
 namespace {
 
 using namespace ark;
-
-constexpr const char* kDefaultConfig = "/etc/ark/milter.yaml";
-constexpr const char* kUsage =
-    "usage: ark-milter [--config FILE] [--check-config | --print-default-config]\n";
-
-struct Options {
-  std::string config_path = kDefaultConfig;
-  bool check_config = false;
-  bool print_default = false;
-};
-
-bool parse_args(int argc, char** argv, Options* opts) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--config" && i + 1 < argc) {
-      opts->config_path = argv[++i];
-    } else if (arg == "--check-config") {
-      opts->check_config = true;
-    } else if (arg == "--print-default-config") {
-      opts->print_default = true;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
 
 int config_error(const std::string& message) {
   std::cerr << "ark-milter: " << message << "\n";
@@ -160,9 +135,9 @@ base::Result<std::optional<seal::SealKey>> load_seal_key(const milter::MilterSet
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options opts;
-  if (!parse_args(argc, argv, &opts)) {
-    std::cerr << kUsage;
+  config::DaemonArgs opts;
+  if (!config::parse_daemon_args(argc, argv, "/etc/ark/milter.yaml", &opts)) {
+    std::cerr << config::daemon_usage("ark-milter");
     return base::kExitUsage;
   }
   config::Schema schema = milter::milter_schema();

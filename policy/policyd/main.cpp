@@ -21,6 +21,7 @@
 #include "core/base/exit_codes.h"
 #include "core/base/log.h"
 #include "core/config/config.h"
+#include "core/config/daemon_args.h"
 #include "core/storage/db.h"
 #include "policy/policyd/authenticator.h"
 #include "policy/policyd/listener.h"
@@ -31,32 +32,6 @@
 namespace {
 
 using namespace ark;
-
-constexpr const char* kDefaultConfig = "/etc/ark/policyd.yaml";
-constexpr const char* kUsage =
-    "usage: ark-policyd [--config FILE] [--check-config | --print-default-config]\n";
-
-struct Options {
-  std::string config_path = kDefaultConfig;
-  bool check_config = false;
-  bool print_default = false;
-};
-
-bool parse_args(int argc, char** argv, Options* opts) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--config" && i + 1 < argc) {
-      opts->config_path = argv[++i];
-    } else if (arg == "--check-config") {
-      opts->check_config = true;
-    } else if (arg == "--print-default-config") {
-      opts->print_default = true;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
 
 int config_error(const std::string& message) {
   std::cerr << "ark-policyd: " << message << "\n";
@@ -107,9 +82,9 @@ int run(const policyd::PolicydSettings& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options opts;
-  if (!parse_args(argc, argv, &opts)) {
-    std::cerr << kUsage;
+  config::DaemonArgs opts;
+  if (!config::parse_daemon_args(argc, argv, "/etc/ark/policyd.yaml", &opts)) {
+    std::cerr << config::daemon_usage("ark-policyd");
     return base::kExitUsage;
   }
   config::Schema schema = policyd::policyd_schema();
