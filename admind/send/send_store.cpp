@@ -1,6 +1,7 @@
 #include "admind/send/send_store.h"
 
 #include "policy/store/send_counters.h"
+#include "policy/store/send_facts.h"
 
 #include <cppconn/datatype.h>
 #include <cppconn/prepared_statement.h>
@@ -50,23 +51,7 @@ void set_opt(sql::PreparedStatement& ps, int i, const std::optional<std::string>
 }  // namespace
 
 base::Result<policy::TenantStatus> SendStore::tenant_status(const std::string& tenant_id) {
-  std::optional<policy::TenantStatus> status;
-  base::Status st = db_.run([&](sql::Connection& c) {
-    Stmt ps(c.prepareStatement("SELECT status FROM tenants WHERE id = ?"));
-    ps->setString(1, tenant_id);
-    Rows rs(ps->executeQuery());
-    if (rs->next()) {
-      status = policy::parse_tenant_status(std::string(rs->getString(1)));
-    }
-    return base::Status();
-  });
-  if (!st) {
-    return st.error();
-  }
-  if (!status) {
-    return base::Error::not_found("tenant " + tenant_id);
-  }
-  return *status;
+  return policy::read_tenant_status(db_, tenant_id);
 }
 
 base::Result<std::optional<std::string>> SendStore::domain_owner(const std::string& domain) {
@@ -88,22 +73,7 @@ base::Result<std::optional<std::string>> SendStore::domain_owner(const std::stri
 
 base::Result<policy::DomainFacts> SendStore::domain(const std::string& tenant_id,
                                                     const std::string& domain) {
-  policy::DomainFacts facts;
-  base::Status st = db_.run([&](sql::Connection& c) {
-    Stmt ps(c.prepareStatement(
-        "SELECT verified_at IS NOT NULL FROM domains WHERE tenant_id = ? AND name = ?"));
-    ps->setString(1, tenant_id);
-    ps->setString(2, domain);
-    Rows rs(ps->executeQuery());
-    if (rs->next()) {
-      facts = {true, rs->getInt(1) != 0};
-    }
-    return base::Status();
-  });
-  if (!st) {
-    return st.error();
-  }
-  return facts;
+  return policy::read_domain_facts(db_, tenant_id, domain);
 }
 
 base::Result<std::map<std::string, std::string>> SendStore::suppressed(

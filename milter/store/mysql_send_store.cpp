@@ -10,6 +10,7 @@
 #include "core/base/clock.h"
 #include "core/base/log.h"
 #include "policy/store/send_counters.h"
+#include "policy/store/send_facts.h"
 
 namespace ark::milter {
 namespace {
@@ -231,43 +232,12 @@ base::Result<std::optional<LoginFacts>> MySqlSendStore::find_login(const std::st
 }
 
 base::Result<policy::TenantStatus> MySqlSendStore::tenant_status(const std::string& tenant_id) {
-  std::optional<policy::TenantStatus> status;
-  base::Status st = pool_.run([&](sql::Connection& c) {
-    Stmt ps(c.prepareStatement("SELECT status FROM tenants WHERE id = ?"));
-    ps->setString(1, tenant_id);
-    Rows rs(ps->executeQuery());
-    if (rs->next()) {
-      status = policy::parse_tenant_status(std::string(rs->getString(1)));
-    }
-    return base::Status();
-  });
-  if (!st) {
-    return st.error();
-  }
-  if (!status) {
-    return base::Error::not_found("tenant " + tenant_id);
-  }
-  return *status;
+  return policy::read_tenant_status(pool_, tenant_id);
 }
 
 base::Result<policy::DomainFacts> MySqlSendStore::domain(const std::string& tenant_id,
                                                          const std::string& domain) {
-  policy::DomainFacts facts;
-  base::Status st = pool_.run([&](sql::Connection& c) {
-    Stmt ps(c.prepareStatement(
-        "SELECT verified_at IS NOT NULL FROM domains WHERE tenant_id = ? AND name = ?"));
-    ps->setString(1, tenant_id);
-    ps->setString(2, domain);
-    Rows rs(ps->executeQuery());
-    if (rs->next()) {
-      facts = {true, rs->getInt(1) != 0};
-    }
-    return base::Status();
-  });
-  if (!st) {
-    return st.error();
-  }
-  return facts;
+  return policy::read_domain_facts(pool_, tenant_id, domain);
 }
 
 base::Result<std::optional<std::string>> MySqlSendStore::suppression(const std::string& tenant_id,
