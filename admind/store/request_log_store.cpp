@@ -26,23 +26,6 @@ constexpr const char* kListColumns =
     "rate_remaining, rate_reset, rate_limited, email_id, recipient_count, error_code, "
     "error_message, sdk_name, sdk_version, received_at";
 
-void set_opt(sql::PreparedStatement& ps, int i, const std::optional<std::string>& v) {
-  if (v) {
-    ps.setString(i, *v);
-  } else {
-    ps.setNull(i, sql::DataType::VARCHAR);
-  }
-}
-
-template <typename N>
-void set_opt_num(sql::PreparedStatement& ps, int i, const std::optional<N>& v) {
-  if (v) {
-    ps.setInt64(i, static_cast<int64_t>(*v));
-  } else {
-    ps.setNull(i, sql::DataType::BIGINT);
-  }
-}
-
 constexpr int kColumns = 29;
 constexpr size_t kRowsPerStatement = 50;  // bodies are cut at 25 KB: < 3 MB per statement
 
@@ -50,33 +33,33 @@ constexpr size_t kRowsPerStatement = 50;  // bodies are cut at 25 KB: < 3 MB per
 void bind_row(sql::PreparedStatement& ps, const RequestLogRow& r, int first) {
   int i = first;
   ps.setString(++i, r.request_id);
-  set_opt(ps, ++i, r.tenant_id);
-  set_opt_num(ps, ++i, r.key_id);
-  set_opt(ps, ++i, r.key_prefix);
+  bind_opt(ps, ++i, r.tenant_id);
+  bind_opt(ps, ++i, r.key_id);
+  bind_opt(ps, ++i, r.key_prefix);
   ps.setString(++i, r.method);
   ps.setString(++i, r.path);
   ps.setString(++i, r.endpoint);
   ps.setInt(++i, r.status_code);
   ps.setInt(++i, r.duration_ms);
-  set_opt(ps, ++i, r.ip_address);
-  set_opt(ps, ++i, r.user_agent);
-  set_opt(ps, ++i, r.idempotency_key);
-  set_opt(ps, ++i, r.query_json);
-  set_opt_num(ps, ++i, r.rate_limit);
-  set_opt_num(ps, ++i, r.rate_remaining);
-  set_opt_num(ps, ++i, r.rate_reset);
+  bind_opt(ps, ++i, r.ip_address);
+  bind_opt(ps, ++i, r.user_agent);
+  bind_opt(ps, ++i, r.idempotency_key);
+  bind_opt(ps, ++i, r.query_json);
+  bind_opt(ps, ++i, r.rate_limit);
+  bind_opt(ps, ++i, r.rate_remaining);
+  bind_opt(ps, ++i, r.rate_reset);
   ps.setBoolean(++i, r.rate_limited);
-  set_opt(ps, ++i, r.email_id);
-  set_opt_num(ps, ++i, r.recipient_count);
-  set_opt(ps, ++i, r.error_code);
-  set_opt(ps, ++i, r.error_message);
-  set_opt(ps, ++i, r.sdk_name);
-  set_opt(ps, ++i, r.sdk_version);
+  bind_opt(ps, ++i, r.email_id);
+  bind_opt(ps, ++i, r.recipient_count);
+  bind_opt(ps, ++i, r.error_code);
+  bind_opt(ps, ++i, r.error_message);
+  bind_opt(ps, ++i, r.sdk_name);
+  bind_opt(ps, ++i, r.sdk_version);
   ps.setBoolean(++i, r.body_sealed);
-  set_opt(ps, ++i, r.request_body);
-  set_opt_num(ps, ++i, r.request_body_size);
-  set_opt(ps, ++i, r.response_body);
-  set_opt_num(ps, ++i, r.response_body_size);
+  bind_opt(ps, ++i, r.request_body);
+  bind_opt(ps, ++i, r.request_body_size);
+  bind_opt(ps, ++i, r.response_body);
+  bind_opt(ps, ++i, r.response_body_size);
   ps.setString(++i, base::format_sql_datetime(r.received_us));
 }
 

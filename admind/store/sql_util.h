@@ -45,6 +45,10 @@ inline void bind_opt(sql::PreparedStatement& ps, int i, const std::optional<int6
   v ? ps.setInt64(i, *v) : ps.setNull(i, 0);
 }
 
+inline void bind_opt(sql::PreparedStatement& ps, int i, const std::optional<int>& v) {
+  v ? ps.setInt(i, *v) : ps.setNull(i, 0);
+}
+
 inline void bind_opt(sql::PreparedStatement& ps, int i, const std::optional<bool>& v) {
   v ? ps.setInt(i, *v ? 1 : 0) : ps.setNull(i, 0);
 }
