@@ -1,12 +1,6 @@
 #include "tests/integration/api_call.h"
 
-#include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/String.h>
-#include <Poco/URI.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -23,37 +17,12 @@ namespace {
 ApiResult once(const std::string& method, const std::string& path, const std::string& key,
                const std::string& body, const std::map<std::string, std::string>& headers,
                const std::string& base_url) {
-  Poco::URI base(base_url.empty() ? env_get("ARK_API_URL") : base_url);
-  Poco::Net::HTTPClientSession session(base.getHost(), base.getPort());
-  session.setTimeout(Poco::Timespan(60, 0));
-  Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-  if (!key.empty()) {
-    req.set("Authorization", "Bearer " + key);
-  }
-  req.set("Accept", "application/json");
-  for (const auto& [k, v] : headers) {
-    req.set(k, v);
-  }
-  if (!body.empty() || method == "POST" || method == "PATCH") {
-    req.setContentType("application/json");
-    req.setContentLength(static_cast<std::streamsize>(body.size()));
-  }
-  session.sendRequest(req) << body;
-  Poco::Net::HTTPResponse resp;
-  std::istream& in = session.receiveResponse(resp);
+  HttpResult h = http_exchange(method, path, key, body, headers, base_url, 60);
   ApiResult r;
-  r.status = resp.getStatus();
-  Poco::StreamCopier::copyToString(in, r.body);
-  for (const auto& [k, v] : resp) {
-    r.headers[k] = v;
-  }
-  try {
-    auto v = Poco::JSON::Parser().parse(r.body);
-    if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
-      r.json = v.extract<Poco::JSON::Object::Ptr>();
-    }
-  } catch (const Poco::Exception&) {
-  }
+  r.status = h.status;
+  r.body = std::move(h.body);
+  r.json = h.json;
+  r.headers = std::move(h.headers);
   return r;
 }
 

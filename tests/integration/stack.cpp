@@ -58,21 +58,25 @@ std::string env_get(const std::string& key) {
   return it->second;
 }
 
-HttpResult http(const std::string& method, const std::string& path, const std::string& key,
-                const std::string& body) {
-  Poco::URI base(env_get("ARK_API_URL"));
+HttpResult http_exchange(const std::string& method, const std::string& path, const std::string& key,
+                         const std::string& body, const std::map<std::string, std::string>& headers,
+                         const std::string& base_url, int timeout_s) {
+  Poco::URI base(base_url.empty() ? env_get("ARK_API_URL") : base_url);
   Poco::Net::HTTPClientSession session(base.getHost(), base.getPort());
-  session.setTimeout(Poco::Timespan(30, 0));
+  session.setTimeout(Poco::Timespan(timeout_s, 0));
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   if (!key.empty()) {
     req.set("Authorization", "Bearer " + key);
   }
-  if (!body.empty()) {
+  req.set("Accept", "application/json");
+  for (const auto& [k, v] : headers) {
+    req.set(k, v);
+  }
+  if (!body.empty() || method == "POST" || method == "PATCH") {
     req.setContentType("application/json");
     req.setContentLength(static_cast<std::streamsize>(body.size()));
   }
-  std::ostream& out = session.sendRequest(req);
-  out << body;
+  session.sendRequest(req) << body;
   Poco::Net::HTTPResponse resp;
   std::istream& in = session.receiveResponse(resp);
   HttpResult r;
@@ -89,6 +93,11 @@ HttpResult http(const std::string& method, const std::string& path, const std::s
   } catch (const Poco::Exception&) {
   }
   return r;
+}
+
+HttpResult http(const std::string& method, const std::string& path, const std::string& key,
+                const std::string& body) {
+  return http_exchange(method, path, key, body, {}, "", 30);
 }
 
 int smtp_send(const std::string& from, const std::vector<std::string>& rcpts,

@@ -30,6 +30,13 @@ struct HttpResult {
 HttpResult http(const std::string& method, const std::string& path, const std::string& key,
                 const std::string& body = "");
 
+// The one HTTP exchange under http() and api_call.h's call(): any extra headers; base_url
+// "" = the dev stack's ARK_API_URL. POST and PATCH always carry a JSON content type and a
+// Content-Length, as the SDKs send them.
+HttpResult http_exchange(const std::string& method, const std::string& path, const std::string& key,
+                         const std::string& body, const std::map<std::string, std::string>& headers,
+                         const std::string& base_url, int timeout_s);
+
 // Sends one message over SMTP to the private Postfix. Returns the SMTP code of the first
 // refusal (or 250 when accepted) and the server's text in *reply.
 int smtp_send(const std::string& from, const std::vector<std::string>& rcpts,
