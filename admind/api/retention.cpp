@@ -48,28 +48,11 @@ RetentionStats RetentionJob::run_once() {
 }
 
 void RetentionJob::start() {
-  thread_ = std::thread([this] { run(); });
+  loop_.start("retention", std::chrono::milliseconds(s_.interval_ms), [this] { run_once(); });
 }
 
 void RetentionJob::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
-
-void RetentionJob::run() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    run_once();
-    lock.lock();
-    cv_.wait_for(lock, std::chrono::milliseconds(s_.interval_ms), [this] { return stopping_; });
-  }
+  loop_.stop();
 }
 
 }  // namespace ark::admind::api

@@ -10,15 +10,13 @@
 // run_once() may be called from tests while the thread is not running.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
 #include "admind/store/email_read_store.h"
 #include "admind/store/idempotency_store.h"
 #include "admind/store/request_log_store.h"
 #include "core/base/clock.h"
+#include "core/base/periodic.h"
 
 namespace ark::admind::api {
 
@@ -45,16 +43,12 @@ class RetentionJob {
   RetentionStats run_once();
 
  private:
-  void run();
   store::RequestLogStore& logs_;
   store::EmailReadStore& emails_;
   store::IdempotencyStore& keys_;
   const base::Clock& clock_;
   RetentionSettings s_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  base::Periodic loop_;
 };
 
 }  // namespace ark::admind::api

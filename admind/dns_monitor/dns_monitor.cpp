@@ -193,39 +193,21 @@ void DnsMonitor::check_extra_keys(const MonitoredDomain& d, CheckReport& report)
 }
 
 void DnsMonitor::start() {
-  if (settings_.interval_ms <= 0 || thread_.joinable()) {
+  if (settings_.interval_ms <= 0 || loop_.running()) {
     return;
   }
-  thread_ = std::thread([this] { loop(); });
+  // Wakes every tick (at most the interval) and re-checks the domains that are due.
+  auto tick = std::chrono::milliseconds(std::min(settings_.tick_ms, settings_.interval_ms));
+  loop_.start("dns_recheck", tick, [this] {
+    auto n = run_once();
+    if (!n) {
+      base::log_warn("dns_recheck_failed", {{"error", n.error().message}});
+    }
+  });
 }
 
 void DnsMonitor::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
-
-void DnsMonitor::loop() {
-  auto tick = std::chrono::milliseconds(std::min(settings_.tick_ms, settings_.interval_ms));
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    try {
-      auto n = run_once();
-      if (!n) {
-        base::log_warn("dns_recheck_failed", {{"error", n.error().message}});
-      }
-    } catch (const std::exception& e) {
-      base::log_error("internal_error", {{"stage", "dns_recheck"}, {"what", e.what()}});
-    }
-    lock.lock();
-    cv_.wait_for(lock, tick, [this] { return stopping_; });
-  }
+  loop_.stop();
 }
 
 }  // namespace ark::admind::dns_monitor

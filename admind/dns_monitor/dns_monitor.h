@@ -27,16 +27,14 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "admind/dns_monitor/monitor_store.h"
 #include "admind/store/domain_store.h"
 #include "core/base/clock.h"
+#include "core/base/periodic.h"
 #include "core/base/result.h"
 #include "core/dns/records.h"
 #include "core/dns/resolver.h"
@@ -88,7 +86,6 @@ class DnsMonitor {
   base::Result<CheckReport> check(const MonitoredDomain& d);
   base::Status update_alert(const MonitoredDomain& d, CheckReport& report, int64_t now_us);
   void check_extra_keys(const MonitoredDomain& d, CheckReport& report);
-  void loop();
 
   MonitorStore& store_;
   store::DomainStore& domains_;
@@ -96,10 +93,7 @@ class DnsMonitor {
   dns::RecordNaming naming_;
   const base::Clock& clock_;
   MonitorSettings settings_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
-  std::thread thread_;
+  base::Periodic loop_;
 };
 
 }  // namespace ark::admind::dns_monitor

@@ -33,6 +33,8 @@ class Periodic {
     thread_ = std::thread([this] { loop(); });
   }
 
+  bool running() const { return thread_.joinable(); }
+
   void stop() {
     {
       std::lock_guard lock(mu_);
