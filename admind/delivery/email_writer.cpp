@@ -15,7 +15,9 @@ using Rows = std::unique_ptr<sql::ResultSet>;
 
 constexpr const char* kSelectEmails =
     "SELECT e.id, e.seq, e.tenant_id, e.rcpt, e.status, e.created_at, e.held_detail, m.id AS mid, "
-    "m.message_id_hdr, m.from_header, m.subject, m.tag, m.metadata "
+    "m.message_id_hdr, m.from_header, m.subject, m.tag, m.metadata, "
+    "EXISTS (SELECT 1 FROM suppressions s WHERE s.tenant_id = e.tenant_id "
+    "AND s.address = e.rcpt) AS suppressed "
     "FROM messages m JOIN emails e ON e.message_id = m.id ";
 
 std::optional<std::string> opt_col(sql::ResultSet& rs, const char* name) {
@@ -114,6 +116,7 @@ std::vector<EmailRow> EmailWriter::read_rows(sql::PreparedStatement& ps) {
     e.status = rs->getString("status");
     e.message_row_id = rs->getString("mid");
     e.held_detail = str_col(*rs, "held_detail");
+    e.suppressed = rs->getBoolean("suppressed");
     e.message.id = rs->getInt64("seq");
     e.message.token = e.id;
     e.message.message_id = str_col(*rs, "message_id_hdr");
@@ -225,7 +228,8 @@ void EmailWriter::change_suppression(const EmailRow& e, const Transition& t, int
     ps.setString(3, t.reason != nullptr ? t.reason : "");
     ps.setString(4, base::format_sql_datetime(at_us));
     ps.executeUpdate();
-  } else if (t.suppression == SuppressionChange::Remove) {
+  } else if (t.suppression == SuppressionChange::Remove && e.suppressed) {
+    // read with the email row: most deliveries have nothing to clear and cost no DELETE
     auto& ps = stmt("unsuppress", "DELETE FROM suppressions WHERE tenant_id = ? AND address = ?");
     ps.setString(1, e.tenant_id);
     ps.setString(2, e.rcpt);

@@ -39,6 +39,7 @@ struct EmailRow {
   std::string status;
   std::string message_row_id;
   std::string held_detail;  // why ark-milter held it (emails.held_detail), "" when not held
+  bool suppressed = false;  // the tenant suppresses rcpt (read with the row)
   MessageFacts message;     // the webhook `message` object of this email
 };
 
