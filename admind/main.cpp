@@ -65,6 +65,9 @@ http::Authenticator make_authenticator(store::KeyStore& keys) {
 void add_metrics(http::Router& router, storage::DbPool& db) {
   auto& m = base::Metrics::global();
   m.describe("ark_http_requests_total", "API requests answered, by endpoint and status class");
+  m.histogram("ark_http_request_duration_seconds",
+              "time from reading a request to having written its response, by endpoint",
+              base::Metrics::kLatencyBounds);
   m.describe("ark_log_lines_total", "Postfix log lines read by the log follower");
   m.describe("ark_log_attempts_total", "delivery attempts recorded from the log");
   m.describe("ark_log_events_total", "outbox events written from the log");

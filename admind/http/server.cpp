@@ -309,9 +309,12 @@ void Dispatcher::handle(Poco::Net::HTTPServerRequest& in,
                              {"path", req.path},
                              {"status", status},
                              {"ms", std::to_string(ms)}});
-  base::Metrics::global().add("ark_http_requests_total",
-                              {{"endpoint", req.endpoint.empty() ? "other" : req.endpoint},
-                               {"code", std::to_string(status / 100) + "xx"}});
+  const std::string endpoint = req.endpoint.empty() ? "other" : req.endpoint;
+  base::Metrics::global().add(
+      "ark_http_requests_total",
+      {{"endpoint", endpoint}, {"code", std::to_string(status / 100) + "xx"}});
+  base::Metrics::global().observe("ark_http_request_duration_seconds", {{"endpoint", endpoint}},
+                                  ms / 1000.0);
   if (hooks_.recorder) {
     record(Exchange{req, outcome, status, body,
                     std::chrono::duration_cast<std::chrono::microseconds>(

@@ -309,6 +309,16 @@ TEST(Metrics, CountersForOrganisationKeysOnly) {
   ASSERT_TRUE(std::regex_search(m.body, got, requests)) << m.body.substr(0, 2000);
   EXPECT_GE(std::stoll(got[1]), 1);
   EXPECT_NE(m.body.find("# TYPE ark_http_requests_total counter"), std::string::npos);
+  // The latency histogram of the same endpoint: every request lands in the +Inf bucket.
+  std::smatch inf;
+  ASSERT_TRUE(std::regex_search(
+      m.body, inf,
+      std::regex(
+          R"re(ark_http_request_duration_seconds_bucket\{endpoint="tenants\.get",le="\+Inf"\} (\d+))re")))
+      << m.body.substr(0, 3000);
+  EXPECT_GE(std::stoll(inf[1]), 1);
+  EXPECT_NE(m.body.find("ark_http_request_duration_seconds_count{endpoint=\"tenants.get\"}"),
+            std::string::npos);
   EXPECT_NE(m.body.find("\nark_database_up 1\n"), std::string::npos) << m.body.substr(0, 2000);
   EXPECT_TRUE(std::regex_search(
       m.body, std::regex(R"re(ark_outbox_backlog\{kind="events_pending"\} \d+)re")))
