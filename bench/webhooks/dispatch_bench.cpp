@@ -10,13 +10,6 @@
 // ARK_DB_NAME, ARK_DB_PASSWORD_FILE). One tenant with one allEvents webhook; the per-endpoint
 // cap is set to WORKERS so the one endpoint can use them all. The tenant (and by cascade
 // everything made here) is deleted at the end.
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
 #include <cppconn/prepared_statement.h>
 #include <mysql_connection.h>
 
@@ -28,6 +21,7 @@
 #include <thread>
 
 #include "admind/events/dispatcher.h"
+#include "bench/webhooks/receiver.h"
 #include "core/base/log.h"
 #include "core/crypto/crypto.h"
 
@@ -36,31 +30,6 @@ namespace {
 using namespace ark::events;
 using Clock = std::chrono::steady_clock;
 using Stmt = std::unique_ptr<sql::PreparedStatement>;
-
-std::atomic<long> g_received{0};
-
-class Handler final : public Poco::Net::HTTPRequestHandler {
- public:
-  void handleRequest(Poco::Net::HTTPServerRequest& in,
-                     Poco::Net::HTTPServerResponse& out) override {
-    char buf[8192];
-    while (in.stream()) {
-      in.stream().read(buf, sizeof buf);
-    }
-    ++g_received;
-    out.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
-    out.setContentLength(2);
-    out.send() << "ok";
-  }
-};
-
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new Handler;
-  }
-};
 
 const std::string kPayload =
     "{\"message\":{\"id\":12345,\"token\":\"eml_2b6c0a3e9f1d4c7b\",\"direction\":\"outgoing\","
@@ -151,15 +120,9 @@ int main(int argc, char** argv) {
   ark::base::log_init("dispatch_bench", ark::base::LogLevel::Warning, false);
   int count = argc > 1 ? std::atoi(argv[1]) : 2000;
   int workers = argc > 2 ? std::atoi(argv[2]) : 16;
-  Poco::Net::ServerSocket socket;
-  socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true);
-  socket.listen(256);
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(workers * 2);
-  params->setKeepAlive(false);
-  Poco::Net::HTTPServer server(new Factory, socket, params);
-  server.start();
-  std::string url = "http://127.0.0.1:" + std::to_string(socket.address().port()) + "/hook";
+  ark::bench::BenchReceiver receiver(workers * 2);
+  const std::string url = receiver.url();
+  const auto& received = receiver.counts().received;
 
   ark::storage::DbPool db(db_settings(workers + 4));
   std::string tenant = "ten_bench" + ark::crypto::random_alnum(8, true);
@@ -194,7 +157,7 @@ int main(int argc, char** argv) {
                         PluginHostServices::defaults().monotonic_ms);
   auto started = Clock::now();
   dispatcher.start();
-  while (g_received < count && Clock::now() - started < std::chrono::seconds(600)) {
+  while (received < count && Clock::now() - started < std::chrono::seconds(600)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   double secs = std::chrono::duration<double>(Clock::now() - started).count();
@@ -202,10 +165,9 @@ int main(int argc, char** argv) {
   std::printf(
       "dispatcher: %d events, %d workers: %.1f s, %.0f events/s delivered (signed, "
       "recorded), received %ld\n",
-      count, workers, secs, count / secs, g_received.load());
+      count, workers, secs, count / secs, received.load());
   if (!exec(db, "DELETE FROM tenants WHERE id = ?", {tenant})) {
     std::fprintf(stderr, "dispatch_bench: could not delete tenant %s\n", tenant.c_str());
   }
-  server.stopAll(true);
-  return g_received >= count ? 0 : 1;
+  return received >= count ? 0 : 1;
 }

@@ -12,13 +12,6 @@
 // this process that answers 200 and checks the signature header is there when expected.
 // Then the signing step alone on one thread for 3 s of CPU time, to compare with
 // `openssl speed rsa2048` (bench/webhooks/run prints both).
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
 #include <time.h>
 
 #include <atomic>
@@ -31,6 +24,7 @@
 #include "admind/events/envelope.h"
 #include "admind/events/plugin_host.h"
 #include "admind/events/signer.h"
+#include "bench/webhooks/receiver.h"
 #include "core/base/log.h"
 #include "core/crypto/crypto.h"
 
@@ -38,38 +32,6 @@ namespace {
 
 using namespace ark::events;
 using Clock = std::chrono::steady_clock;
-
-std::atomic<long> g_received{0};
-std::atomic<long> g_missing_signature{0};
-std::atomic<bool> g_expect_signature{false};
-
-class Handler final : public Poco::Net::HTTPRequestHandler {
- public:
-  void handleRequest(Poco::Net::HTTPServerRequest& in,
-                     Poco::Net::HTTPServerResponse& out) override {
-    std::string body;
-    char buf[8192];
-    while (in.stream()) {
-      in.stream().read(buf, sizeof buf);
-      body.append(buf, static_cast<size_t>(in.stream().gcount()));
-    }
-    if (g_expect_signature && !in.has("X-Ark-Signature")) {
-      ++g_missing_signature;
-    }
-    ++g_received;
-    out.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
-    out.setContentLength(2);
-    out.send() << "ok";
-  }
-};
-
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new Handler;
-  }
-};
 
 const std::string kPayload =
     "{\"message\":{\"id\":12345,\"token\":\"eml_2b6c0a3e9f1d4c7b\",\"direction\":\"outgoing\","
@@ -109,9 +71,10 @@ bool deliver_one(const PluginInstance& webhook, const WebhookSigner* signer,
 }
 
 // COUNT deliveries over THREADS threads; deliveries per second (wall clock).
-double round(const PluginInstance& webhook, const WebhookSigner* signer, const std::string& url,
-             int count, int threads, long* failures) {
-  g_expect_signature = signer != nullptr;
+double round(ark::bench::BenchReceiver& receiver, const PluginInstance& webhook,
+             const WebhookSigner* signer, int count, int threads, long* failures) {
+  receiver.counts().expect_signature = signer != nullptr;
+  const std::string url = receiver.url();
   std::atomic<int> next{0};
   std::atomic<long> failed{0};
   auto started = Clock::now();
@@ -159,16 +122,7 @@ int main(int argc, char** argv) {
   int count = argc > 1 ? std::atoi(argv[1]) : 2000;
   int threads = argc > 2 ? std::atoi(argv[2]) : 8;
   int pairs = argc > 3 ? std::atoi(argv[3]) : 2;
-  Poco::Net::ServerSocket socket;
-  socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true);
-  socket.listen(256);
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(threads * 2);
-  params->setMaxQueued(1024);
-  params->setKeepAlive(false);
-  Poco::Net::HTTPServer server(new Factory, socket, params);
-  server.start();
-  std::string url = "http://127.0.0.1:" + std::to_string(socket.address().port()) + "/hook";
+  ark::bench::BenchReceiver receiver(threads * 2);
 
   PluginHost host(ARK_PLUGIN_BUILD_DIR, PluginHostServices::defaults());
   auto plugin = host.load("webhook.so");
@@ -190,8 +144,8 @@ int main(int argc, char** argv) {
   double best_signed = 0;
   long failures = 0;
   for (int p = 0; p < pairs; ++p) {
-    double u = round(**webhook, nullptr, url, count, threads, &failures);
-    double s = round(**webhook, &*signer, url, count, threads, &failures);
+    double u = round(receiver, **webhook, nullptr, count, threads, &failures);
+    double s = round(receiver, **webhook, &*signer, count, threads, &failures);
     std::printf("round %d: unsigned %.0f deliveries/s, signed %.0f deliveries/s\n", p + 1, u, s);
     best_unsigned = std::max(best_unsigned, u);
     best_signed = std::max(best_signed, s);
@@ -201,12 +155,11 @@ int main(int argc, char** argv) {
       "(%d deliveries per round, %d threads, failures %ld, missing signatures %ld, "
       "received %ld)\n",
       pairs, best_unsigned, best_signed, best_signed / best_unsigned, count, threads, failures,
-      g_missing_signature.load(), g_received.load());
+      receiver.counts().missing_signature.load(), receiver.counts().received.load());
   std::printf(
       "machine time per delivery (wall / deliveries): unsigned %.0f us, signed %.0f us; "
       "signing adds %.0f us\n",
       1e6 / best_unsigned, 1e6 / best_signed, 1e6 / best_signed - 1e6 / best_unsigned);
   sign_only(*signer);
-  server.stopAll(true);
-  return failures == 0 && g_missing_signature == 0 ? 0 : 1;
+  return failures == 0 && receiver.counts().missing_signature == 0 ? 0 : 1;
 }
