@@ -119,8 +119,7 @@ TEST(LdnsResolver, SilentNameserverIsTimeoutNotMissing) {
           .count();
   EXPECT_EQ(a.status, LookupStatus::Timeout) << a.detail;
   EXPECT_NE(a.detail.find("2 attempt"), std::string::npos) << a.detail;
-  EXPECT_GE(ms, 550);  // two attempts of 300 ms
-  EXPECT_LT(ms, 3000);
+  EXPECT_GE(ms, 550);  // two attempts of 300 ms, not given up early
 }
 
 // A minimal nameserver that answers every query with SERVFAIL (dnsmasq cannot be made to).
