@@ -259,19 +259,12 @@ class AdmindApp final : public Poco::Util::ServerApplication {
 int main(int argc, char** argv) {
   using namespace ark;
   config::DaemonArgs opts;
-  if (!config::parse_daemon_args(argc, argv, "/etc/ark/admind.yaml", &opts)) {
-    std::cerr << config::daemon_usage("ark-admind");
-    return base::kExitUsage;
+  auto loaded = config::load_daemon_config(argc, argv, "ark-admind", "/etc/ark/admind.yaml",
+                                           admind::admind_schema(), &opts);
+  if (const int* exit_code = std::get_if<int>(&loaded)) {
+    return *exit_code;
   }
-  if (opts.print_default) {
-    std::cout << config::render_sample(admind::admind_schema());
-    return base::kExitOk;
-  }
-  auto cfg = config::load_config(admind::admind_schema(), opts.config_path);
-  if (!cfg) {
-    std::cerr << "ark-admind: " << cfg.error().message << "\n";
-    return base::kExitConfig;
-  }
+  const config::Config* cfg = &std::get<config::Config>(loaded);
   if (opts.check_config) {
     std::cout << "ark-admind: " << opts.config_path << ": OK\n";
     return base::kExitOk;

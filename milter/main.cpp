@@ -136,20 +136,12 @@ base::Result<std::optional<seal::SealKey>> load_seal_key(const milter::MilterSet
 
 int main(int argc, char** argv) {
   config::DaemonArgs opts;
-  if (!config::parse_daemon_args(argc, argv, "/etc/ark/milter.yaml", &opts)) {
-    std::cerr << config::daemon_usage("ark-milter");
-    return base::kExitUsage;
+  auto cfg = config::load_daemon_config(argc, argv, "ark-milter", "/etc/ark/milter.yaml",
+                                        milter::milter_schema(), &opts);
+  if (const int* exit_code = std::get_if<int>(&cfg)) {
+    return *exit_code;
   }
-  config::Schema schema = milter::milter_schema();
-  if (opts.print_default) {
-    std::cout << config::render_sample(schema);
-    return base::kExitOk;
-  }
-  auto cfg = config::load_config(schema, opts.config_path);
-  if (!cfg) {
-    return config_error(cfg.error().message);
-  }
-  auto settings = milter::milter_settings(*cfg);
+  auto settings = milter::milter_settings(std::get<config::Config>(cfg));
   if (!settings) {
     return config_error(opts.config_path + ": " + settings.error().message);
   }

@@ -1,6 +1,9 @@
 #include "core/config/daemon_args.h"
 
+#include <iostream>
 #include <string_view>
+
+#include "core/base/exit_codes.h"
 
 namespace ark::config {
 
@@ -26,6 +29,26 @@ bool parse_daemon_args(int argc, const char* const* argv, const std::string& def
 
 std::string daemon_usage(const std::string& daemon) {
   return "usage: " + daemon + " [--config FILE] [--check-config | --print-default-config]\n";
+}
+
+std::variant<Config, int> load_daemon_config(int argc, const char* const* argv,
+                                             const std::string& daemon,
+                                             const std::string& default_path, const Schema& schema,
+                                             DaemonArgs* args) {
+  if (!parse_daemon_args(argc, argv, default_path, args)) {
+    std::cerr << daemon_usage(daemon);
+    return base::kExitUsage;
+  }
+  if (args->print_default) {
+    std::cout << render_sample(schema);
+    return base::kExitOk;
+  }
+  auto cfg = load_config(schema, args->config_path);
+  if (!cfg) {
+    std::cerr << daemon << ": " << cfg.error().message << "\n";
+    return base::kExitConfig;
+  }
+  return std::move(*cfg);
 }
 
 }  // namespace ark::config

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <string>
+#include <variant>
+
+#include "core/config/config.h"
 
 namespace ark::config {
 
@@ -19,5 +22,14 @@ bool parse_daemon_args(int argc, const char* const* argv, const std::string& def
 
 // "usage: <daemon> [--config FILE] [--check-config | --print-default-config]\n"
 std::string daemon_usage(const std::string& daemon);
+
+// The start every daemon shares: parses the command line into *args, prints the usage line
+// (bad arguments) or the sample file (--print-default-config), or loads the config file.
+// Returns the loaded Config, or the exit code to leave with at once (kExitUsage, kExitOk,
+// or kExitConfig after "<daemon>: <message>" on stderr).
+std::variant<Config, int> load_daemon_config(int argc, const char* const* argv,
+                                             const std::string& daemon,
+                                             const std::string& default_path, const Schema& schema,
+                                             DaemonArgs* args);
 
 }  // namespace ark::config

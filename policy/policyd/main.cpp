@@ -83,20 +83,12 @@ int run(const policyd::PolicydSettings& s) {
 
 int main(int argc, char** argv) {
   config::DaemonArgs opts;
-  if (!config::parse_daemon_args(argc, argv, "/etc/ark/policyd.yaml", &opts)) {
-    std::cerr << config::daemon_usage("ark-policyd");
-    return base::kExitUsage;
+  auto cfg = config::load_daemon_config(argc, argv, "ark-policyd", "/etc/ark/policyd.yaml",
+                                        policyd::policyd_schema(), &opts);
+  if (const int* exit_code = std::get_if<int>(&cfg)) {
+    return *exit_code;
   }
-  config::Schema schema = policyd::policyd_schema();
-  if (opts.print_default) {
-    std::cout << config::render_sample(schema);
-    return base::kExitOk;
-  }
-  auto cfg = config::load_config(schema, opts.config_path);
-  if (!cfg) {
-    return config_error(cfg.error().message);
-  }
-  auto settings = policyd::policyd_settings(*cfg);
+  auto settings = policyd::policyd_settings(std::get<config::Config>(cfg));
   if (!settings) {
     return config_error(opts.config_path + ": " + settings.error().message);
   }

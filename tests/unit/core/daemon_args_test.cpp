@@ -3,7 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <variant>
 #include <vector>
+
+#include "core/base/exit_codes.h"
 
 namespace ark::config {
 namespace {
@@ -40,6 +45,29 @@ TEST(DaemonArgs, UnknownOrIncompleteArgumentsAreRefused) {
   EXPECT_FALSE(parse({"/etc/ark/test.yaml"}, &a)) << "a bare path is not an option";
   EXPECT_EQ(daemon_usage("ark-x"),
             "usage: ark-x [--config FILE] [--check-config | --print-default-config]\n");
+}
+
+TEST(DaemonArgs, LoadDaemonConfigGivesTheConfigOrTheExitCode) {
+  Schema schema("test");
+  schema.add({"log.level", KeyType::String, "info", "how much to log"});
+  std::string path = testing::TempDir() + "daemon_args_test.yaml";
+  { std::ofstream(path) << "log:\n  level: debug\n"; }
+  std::vector<const char*> argv = {"ark-test", "--config", path.c_str()};
+  DaemonArgs a;
+  auto loaded = load_daemon_config(3, argv.data(), "ark-test", "/nonexistent.yaml", schema, &a);
+  ASSERT_TRUE(std::holds_alternative<Config>(loaded));
+  EXPECT_EQ(std::get<Config>(loaded).get_string("log.level"), "debug");
+
+  std::vector<const char*> bad = {"ark-test", "--what"};
+  auto usage = load_daemon_config(2, bad.data(), "ark-test", path, schema, &a);
+  ASSERT_TRUE(std::holds_alternative<int>(usage));
+  EXPECT_EQ(std::get<int>(usage), base::kExitUsage);
+
+  std::vector<const char*> none = {"ark-test"};
+  auto missing = load_daemon_config(1, none.data(), "ark-test", "/nonexistent.yaml", schema, &a);
+  ASSERT_TRUE(std::holds_alternative<int>(missing));
+  EXPECT_EQ(std::get<int>(missing), base::kExitConfig);
+  std::remove(path.c_str());
 }
 
 }  // namespace
